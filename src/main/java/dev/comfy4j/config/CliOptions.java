@@ -1,0 +1,121 @@
+package dev.comfy4j.config;
+
+import dev.comfy4j.App;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line, with ComfyUI's flag names. Every flag can also come from the environment as
+ * {@code COMFY4J_<FLAG>} ({@code --max-upload-size} is {@code COMFY4J_MAX_UPLOAD_SIZE}); the command
+ * line wins.
+ */
+@Command(name = "comfy4j", mixinStandardHelpOptions = true, version = "comfy4j " + App.VERSION,
+        description = "A ComfyUI-compatible workflow server for the JVM.")
+public final class CliOptions implements Callable<Integer> {
+    /** Reads {@code COMFY4J_*} variables as defaults for the flags. */
+    public static final CommandLine.IDefaultValueProvider ENVIRONMENT = argSpec -> {
+        if (!argSpec.isOption()) return null;
+        String longest = ((CommandLine.Model.OptionSpec) argSpec).longestName();
+        String variable = "COMFY4J_" + longest.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+        return System.getenv(variable);
+    };
+
+    @Option(names = "--listen", arity = "0..1", fallbackValue = "0.0.0.0",
+            description = "Address to listen on (default 127.0.0.1; the bare flag means 0.0.0.0).")
+    String listen = "127.0.0.1";
+
+    @Option(names = "--port", description = "Port to listen on (default 8188).")
+    int port = 8188;
+
+    @Option(names = "--enable-cors-header", arity = "0..1", fallbackValue = "*",
+            description = "Send CORS headers with this origin (bare flag: *) instead of running the origin check.")
+    String corsOrigin;
+
+    @Option(names = "--max-upload-size", description = "Largest request body in MB (default 100).")
+    double maxUploadSize = 100;
+
+    @Option(names = "--base-directory", description = "Base of models/, input/, output/, temp/, user/ (default: the working directory).")
+    Path baseDirectory;
+
+    @Option(names = "--input-directory") Path inputDirectory;
+
+    @Option(names = "--output-directory") Path outputDirectory;
+
+    @Option(names = "--temp-directory", description = "The temp folder becomes DIR/temp, as in ComfyUI.")
+    Path tempDirectory;
+
+    @Option(names = "--user-directory") Path userDirectory;
+
+    @Option(names = "--front-end-root", description = "Serve this folder as the web root.")
+    Path frontEndRoot;
+
+    @Option(names = "--preview-method", description = "none, auto, latent2rgb or taesd (default none).")
+    String previewMethod = "none";
+
+    @Option(names = "--preview-size") int previewSize = 512;
+
+    @Option(names = "--disable-metadata", description = "Save images without prompt/workflow metadata.")
+    boolean disableMetadata;
+
+    @Option(names = "--cache-lru", description = "Keep up to N results per cache (LRU).")
+    Integer cacheLru;
+
+    @Option(names = "--cache-none", description = "Keep outputs only until their dependants ran.")
+    boolean cacheNone;
+
+    @Option(names = "--cache-classic", description = "The default cache.")
+    boolean cacheClassic;
+
+    @Option(names = "--database", description = "SQLite file for queue and history (default BASE/comfy4j.db); 'none' keeps them in memory.")
+    String database;
+
+    @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG", description = "Log level (bare flag: DEBUG).")
+    String verbose;
+
+    private String[] rawArgs = new String[0];
+
+    public CliOptions withRawArgs(String[] args) {
+        this.rawArgs = args.clone();
+        return this;
+    }
+
+    public ServerConfig toConfig() {
+        Path base = (baseDirectory != null ? baseDirectory : Path.of("")).toAbsolutePath().normalize();
+        CacheMode cache = cacheNone ? new CacheMode.None()
+                : cacheLru != null ? new CacheMode.Lru(cacheLru) : new CacheMode.Classic();
+        Path db = database == null ? base.resolve("comfy4j.db")
+                : database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize();
+        List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new ServerConfig(addresses.isEmpty() ? List.of("127.0.0.1") : addresses, port, corsOrigin,
+                Math.round(maxUploadSize * 1024 * 1024), base,
+                abs(inputDirectory, base.resolve("input")), abs(outputDirectory, base.resolve("output")),
+                abs(tempDirectory, base).resolve("temp"), abs(userDirectory, base.resolve("user")),
+                base.resolve("models"), frontEndRoot == null ? null : abs(frontEndRoot, null), previewMethod,
+                previewSize, disableMetadata, cache, db, verbose != null, List.of(rawArgs));
+    }
+
+    private static Path abs(Path p, Path fallback) {
+        return p == null ? fallback : p.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (cacheNone && cacheLru != null) throw new CommandLine.ParameterException(new CommandLine(this),
+                "--cache-lru and --cache-none are mutually exclusive");
+        if (frontEndRoot != null && !Files.isDirectory(frontEndRoot)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--front-end-root " + frontEndRoot + " is not a directory");
+        }
+        if (verbose != null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose.toLowerCase(Locale.ROOT));
+        App app = App.start(toConfig());
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        app.awaitShutdown();
+        return 0;
+    }
+}

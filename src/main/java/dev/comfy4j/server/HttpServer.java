@@ -1,0 +1,139 @@
+package dev.comfy4j.server;
+
+import dev.comfy4j.config.ServerConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP + WebSocket port. Javalin (Jetty 12) carries the connections; every HTTP request goes
+ * through one catch-all handler into our {@link Router}, so that matching, 404/405 answers, HEAD and
+ * the middleware chain follow aiohttp's rules exactly (API spec §3, §4).
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD, HandlerType.OPTIONS);
+
+    private final ServerConfig config;
+    private final Router router;
+    private final Router.Handler fallback;
+    private final WebSocketHub hub;
+    private Javalin javalin;
+
+    /**
+     * @param fallback answers GET/HEAD requests no route claimed: the static web root
+     */
+    public HttpServer(ServerConfig config, Router router, Router.Handler fallback, WebSocketHub hub) {
+        this.config = config;
+        this.router = router;
+        this.fallback = fallback;
+        this.hub = hub;
+    }
+
+    /** Starts listening; returns the bound port (useful with port 0). */
+    public int start() {
+        javalin = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = Long.MAX_VALUE; // Exchange.body() applies --max-upload-size itself
+            cfg.jetty.host = config.listen().getFirst();
+            cfg.jetty.port = config.port();
+            // Clients send %2F and ".." in paths on purpose; the router and the file routes judge them.
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setUriCompliance(UriCompliance.UNSAFE);
+                http.setSendServerVersion(false);
+            });
+            cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setMaxTextMessageSize(4L * 1024 * 1024));
+            for (String path : List.of("/ws", "/api/ws")) {
+                cfg.routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, path, this::beforeUpgrade);
+                cfg.routes.ws(path, hub::configure);
+            }
+            for (HandlerType method : METHODS) {
+                cfg.routes.addHttpHandler(method, "/", this::dispatch);
+                cfg.routes.addHttpHandler(method, "/<path>", this::dispatch);
+            }
+        });
+        javalin.start();
+        int port = javalin.port();
+        LOG.info("comfy4j listening on http://{}:{}", config.listen().getFirst(), port);
+        return port;
+    }
+
+    private void beforeUpgrade(Context ctx) {
+        if (config.corsOrigin() == null && OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
+            LOG.warn("WebSocket upgrade refused by the origin check: Host {} Origin {}", ctx.header("Host"),
+                    ctx.header("Origin"));
+            ctx.status(403);
+            ctx.skipRemainingHandlers();
+            throw new io.javalin.http.HttpResponseException(403, "");
+        }
+    }
+
+    private void dispatch(Context ctx) throws IOException {
+        String method = ctx.req().getMethod();
+        String rawPath = ctx.req().getRequestURI();
+        if (config.corsOrigin() == null) {
+            if (OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
+                LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
+                writeError(ctx, HttpError.empty(403));
+                return;
+            }
+        }
+        if (method.equals("OPTIONS")) {
+            ctx.status(200);
+            ctx.result(new byte[0]);
+            return;
+        }
+        Exchange exchange = new Exchange(ctx, Map.of(), config.maxUploadBytes());
+        try {
+            switch (router.resolve(method, rawPath)) {
+                case Router.Found found -> {
+                    exchange = new Exchange(ctx, found.params(), config.maxUploadBytes());
+                    found.handler().handle(exchange);
+                }
+                case Router.Fallback f -> fallback.handle(exchange);
+                case Router.MethodNotAllowed m -> throw new HttpError(405, "text/plain; charset=utf-8",
+                        "405: Method Not Allowed".getBytes(StandardCharsets.UTF_8), Map.of("Allow", m.allow()));
+                case Router.NotFound n -> throw HttpError.notFound();
+            }
+            CacheControl.apply(ctx, rawPath);
+            if (config.corsOrigin() != null) addCorsHeaders(ctx);
+        } catch (HttpError e) {
+            writeError(ctx, e);
+        } catch (Exception e) {
+            LOG.error("Unhandled error in {} {}", method, rawPath, e);
+            writeError(ctx, HttpError.text(500, "500 Internal Server Error\n\nServer got itself in trouble"));
+        }
+    }
+
+    private void addCorsHeaders(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", config.corsOrigin());
+        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        ctx.header("Access-Control-Allow-Credentials", "true");
+    }
+
+    private static void writeError(Context ctx, HttpError e) {
+        ctx.status(e.status());
+        e.headers().forEach(ctx::header);
+        if (e.contentType() != null) ctx.contentType(e.contentType());
+        ctx.result(e.body());
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        if (javalin != null) javalin.stop();
+    }
+}
