@@ -3,15 +3,21 @@ package dev.comfy4j;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
-import dev.comfy4j.json.Json;
+import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.HttpServer;
+import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import dev.comfy4j.server.WebSocketHub;
+import dev.comfy4j.server.routes.HistoryRoutes;
+import dev.comfy4j.server.routes.PromptRoutes;
+import dev.comfy4j.server.routes.QueueRoutes;
+import dev.comfy4j.server.routes.SystemRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * The application, assembled in one place: no global singletons, so tests start as many servers as
@@ -23,28 +29,39 @@ public final class App implements AutoCloseable {
     private final ServerConfig config;
     private final Engine engine;
     private final WebSocketHub hub;
+    private final Jobs jobs;
     private final HttpServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
-    private App(ServerConfig config) {
+    private App(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
         this.config = config;
-        this.engine = GraphEngine.create(config);
-        this.hub = new WebSocketHub(() -> {
-            var flags = Json.object();
-            flags.put("supports_preview_metadata", true);
-            flags.put("max_upload_size", config.maxUploadBytes());
-            return flags;
-        });
+        this.engine = engineFactory.apply(config);
+        this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
+        PromptEventPublisher events = new PromptEventPublisher(hub);
+        this.jobs = new Jobs(config.database(), engine, events);
+        hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
+
         Router router = new Router();
-        List<RouteFamily> families = new ArrayList<>();
+        List<RouteFamily> families = new ArrayList<>(List.of(
+                new SystemRoutes(config, engine),
+                new PromptRoutes(engine, jobs.queue()),
+                new QueueRoutes(jobs.queue(), jobs.worker()),
+                new HistoryRoutes(jobs.history())));
         families.forEach(f -> f.register(router));
+        router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
         this.http = new HttpServer(config, router, ex -> { throw HttpError.notFound(); }, hub);
         this.port = http.start();
+        jobs.start();
     }
 
     public static App start(ServerConfig config) {
-        return new App(config);
+        return new App(config, GraphEngine::create);
+    }
+
+    /** Starts with another engine: tests of the job and server layers use scripted ones. */
+    public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
+        return new App(config, engineFactory);
     }
 
     public int port() {
@@ -62,6 +79,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        jobs.close();
         hub.close();
         stopped.countDown();
     }

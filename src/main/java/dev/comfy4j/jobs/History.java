@@ -1,0 +1,82 @@
+package dev.comfy4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.json.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finished prompts, oldest first, capped like ComfyUI's (more than {@value #MAXIMUM_SIZE} entries
+ * evicts the oldest before an insertion). Kept in memory for reading and written through to the
+ * store. Thread-safe.
+ */
+public final class History {
+    public static final int MAXIMUM_SIZE = 10000;
+
+    private final JobStore store;
+    private final LinkedHashMap<String, ObjectNode> entries = new LinkedHashMap<>();
+
+    public History(JobStore store) {
+        this.store = store;
+        entries.putAll(store.loadHistory());
+    }
+
+    /** Adds an entry; a known prompt id is replaced in place, keeping its position. */
+    public synchronized void put(String promptId, ObjectNode entry) {
+        if (!entries.containsKey(promptId) && entries.size() > MAXIMUM_SIZE) {
+            Iterator<String> oldest = entries.keySet().iterator();
+            String evicted = oldest.next();
+            oldest.remove();
+            store.deleteHistory(List.of(evicted));
+        }
+        entries.put(promptId, entry);
+        store.putHistory(promptId, entry);
+    }
+
+    /**
+     * ComfyUI's paging: a negative offset with {@code maxItems} means "the newest maxItems"; the limit
+     * is checked only after an entry was added, so an explicit offset with maxItems 0 still gives one.
+     */
+    public synchronized ObjectNode page(Integer maxItems, int offset) {
+        int start = offset;
+        if (start < 0 && maxItems != null) start = entries.size() - maxItems;
+        ObjectNode out = Json.object();
+        int index = 0;
+        int taken = 0;
+        for (Map.Entry<String, ObjectNode> e : entries.entrySet()) {
+            if (index >= start) {
+                out.set(e.getKey(), e.getValue());
+                taken++;
+                if (maxItems != null && taken >= maxItems) break;
+            }
+            index++;
+        }
+        return out;
+    }
+
+    /** {@code {id: entry}}, or {@code {}} when unknown. */
+    public synchronized ObjectNode get(String promptId) {
+        ObjectNode out = Json.object();
+        ObjectNode entry = entries.get(promptId);
+        if (entry != null) out.set(promptId, entry);
+        return out;
+    }
+
+    public synchronized void clear() {
+        entries.clear();
+        store.clearHistory();
+    }
+
+    public synchronized void delete(List<String> promptIds) {
+        List<String> known = new ArrayList<>();
+        for (String id : promptIds) if (entries.remove(id) != null) known.add(id);
+        if (!known.isEmpty()) store.deleteHistory(known);
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.comfy4j.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ComfyUI's prompt queue: a min-heap on (number, prompt_id) served by one worker, plus the item that
+ * worker is running. Every change is written through to the {@link JobStore} and announced to the
+ * listeners (the server broadcasts {@code status}). Thread-safe.
+ */
+public final class PromptQueue {
+    private final JobStore store;
+    private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private QueueItem running;
+    private long counter;
+    private long sequence;
+
+    public PromptQueue(JobStore store, List<QueueItem> restoredPending) {
+        this.store = store;
+        this.counter = store.loadCounter();
+        for (QueueItem item : restoredPending) {
+            pending.add(item);
+            sequence = Math.max(sequence, item.sequence());
+        }
+    }
+
+    /** Called after every change of the queue. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    /**
+     * The number of a prompt that brings none: the counter, negated for {@code front}. ComfyUI takes it
+     * before validation, so a rejected prompt still uses up a value.
+     */
+    public synchronized JsonNode nextNumber(boolean front) {
+        long value = front ? -counter : counter;
+        counter++;
+        store.saveCounter(counter);
+        return LongNode.valueOf(value);
+    }
+
+    public synchronized long nextSequence() {
+        return ++sequence;
+    }
+
+    public void put(QueueItem item) {
+        synchronized (this) {
+            pending.add(item);
+            store.addPending(item);
+            notifyAll();
+        }
+        changed();
+    }
+
+    /** Waits up to {@code timeout} for the next item and marks it running; empty when none came. */
+    public Optional<QueueItem> take(long timeout, TimeUnit unit) throws InterruptedException {
+        QueueItem item;
+        synchronized (this) {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            while (pending.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return Optional.empty();
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            item = pending.poll();
+            running = item;
+            store.markRunning(item.sequence());
+        }
+        changed();
+        return Optional.of(item);
+    }
+
+    /** The running item is done (its history entry is written); not announced, the worker does that. */
+    public synchronized void finish(QueueItem item) {
+        if (running == item) running = null;
+        store.removeItem(item.sequence());
+    }
+
+    /** Wakes a worker waiting in {@link #take} so it can do housekeeping. */
+    public synchronized void wake() {
+        notifyAll();
+    }
+
+    public synchronized int remaining() {
+        return pending.size() + (running == null ? 0 : 1);
+    }
+
+    public synchronized Optional<QueueItem> running() {
+        return Optional.ofNullable(running);
+    }
+
+    /** Pending items in run order (ComfyUI shows heap order; sorted is a compatible superset). */
+    public synchronized List<QueueItem> pending() {
+        List<QueueItem> items = new ArrayList<>(pending);
+        items.sort(QueueItem.ORDER);
+        return items;
+    }
+
+    public void clearPending() {
+        synchronized (this) {
+            pending.clear();
+            store.clearPending();
+        }
+        changed();
+    }
+
+    /** Removes the first pending item with this prompt id (in run order); false when there is none. */
+    public boolean deletePending(String promptId) {
+        synchronized (this) {
+            Optional<QueueItem> first = pending().stream().filter(i -> i.promptId().equals(promptId)).findFirst();
+            if (first.isEmpty()) return false;
+            pending.remove(first.get());
+            store.removeItem(first.get().sequence());
+        }
+        changed();
+        return true;
+    }
+
+    public void changed() {
+        changeListeners.forEach(Runnable::run);
+    }
+}

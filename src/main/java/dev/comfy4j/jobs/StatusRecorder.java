@@ -1,0 +1,48 @@
+package dev.comfy4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.engine.ExecutionListener;
+import dev.comfy4j.json.Json;
+import java.util.Set;
+
+/**
+ * Passes events on and keeps the ones ComfyUI records in a history entry's {@code status.messages}:
+ * start, cached, and the one final event. A blocked-input {@code execution_error} (it has no
+ * timestamp) is sent but not recorded, as in ComfyUI.
+ */
+final class StatusRecorder implements ExecutionListener {
+    private static final Set<String> RECORDED = Set.of("execution_start", "execution_cached", "execution_success",
+            "execution_error", "execution_interrupted");
+
+    private final ExecutionListener next;
+    private final ArrayNode messages = Json.array();
+
+    StatusRecorder(ExecutionListener next) {
+        this.next = next;
+    }
+
+    @Override
+    public void event(String type, ObjectNode data) {
+        if (RECORDED.contains(type) && data.has("timestamp")) {
+            ArrayNode pair = messages.addArray();
+            pair.add(type);
+            pair.add(data);
+        }
+        next.event(type, data);
+    }
+
+    @Override
+    public void previewImage(String imageType, byte[] encoded, ObjectNode metadata) {
+        next.previewImage(imageType, encoded, metadata);
+    }
+
+    @Override
+    public void progressText(String nodeId, String text) {
+        next.progressText(nodeId, text);
+    }
+
+    ArrayNode messages() {
+        return messages;
+    }
+}

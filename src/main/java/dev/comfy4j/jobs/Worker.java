@@ -1,0 +1,126 @@
+package dev.comfy4j.jobs;
+
+import dev.comfy4j.engine.Engine;
+import dev.comfy4j.engine.ExecutionOutcome;
+import dev.comfy4j.json.Json;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single worker thread of ComfyUI's main loop (API spec §8.3): take the next prompt, run it,
+ * record history, announce the end, then apply pending {@code /free} requests.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final PromptQueue queue;
+    private final History history;
+    private final Engine engine;
+    private final JobEvents events;
+    private final AtomicBoolean unloadModels = new AtomicBoolean();
+    private final AtomicBoolean freeMemory = new AtomicBoolean();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    public Worker(PromptQueue queue, History history, Engine engine, JobEvents events) {
+        this.queue = queue;
+        this.history = history;
+        this.engine = engine;
+        this.events = events;
+        this.thread = Thread.ofPlatform().name("prompt-worker").daemon(true).unstarted(this::loop);
+    }
+
+    public Worker start() {
+        thread.start();
+        return this;
+    }
+
+    /** {@code POST /free}: applied between prompts; an idle worker is woken at once. */
+    public void requestFree(boolean unload, boolean free) {
+        if (unload) unloadModels.set(true);
+        if (free) freeMemory.set(true);
+        queue.wake();
+    }
+
+    /** {@code POST /interrupt}: stops the running prompt, if any (or only the one with this id). */
+    public void interrupt(String promptId) {
+        Optional<QueueItem> running = queue.running();
+        if (promptId == null || promptId.isEmpty()) {
+            engine.interrupt();
+        } else if (running.isPresent() && running.get().promptId().equals(promptId)) {
+            engine.interrupt();
+        } else {
+            LOG.info("Prompt {} is not running; nothing to interrupt", promptId);
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                Optional<QueueItem> next = queue.take(200, TimeUnit.MILLISECONDS);
+                if (next.isPresent()) run(next.get());
+                housekeeping();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Worker error", e);
+            }
+        }
+    }
+
+    private void run(QueueItem item) {
+        String clientId = item.clientId();
+        StatusRecorder recorder = new StatusRecorder(events.promptListener(item.promptId(), clientId));
+        boolean success = false;
+        var outputs = Json.object();
+        var meta = Json.object();
+        try {
+            ExecutionOutcome outcome = engine.execute(item.promptId(), item.prompt(), item.extraData(),
+                    item.outputsToExecute(), recorder);
+            success = outcome.success();
+            outputs = outcome.outputs();
+            meta = outcome.meta();
+        } catch (RuntimeException e) {
+            // The engine reports node failures itself; this is a failure of the engine around them.
+            LOG.error("Prompt {} failed outside any node", item.promptId(), e);
+            var data = Json.object();
+            data.put("prompt_id", item.promptId());
+            data.putNull("node_id");
+            data.putNull("node_type");
+            data.putArray("executed");
+            data.put("exception_message", String.valueOf(e.getMessage()) + "\n");
+            data.put("exception_type", e.getClass().getSimpleName());
+            data.putArray("traceback");
+            data.putObject("current_inputs");
+            data.putArray("current_outputs");
+            data.put("timestamp", System.currentTimeMillis());
+            recorder.event("execution_error", data);
+        }
+        history.put(item.promptId(), HistoryEntries.entry(item, outputs, success, recorder.messages(), meta));
+        queue.finish(item);
+        queue.changed();
+        events.promptFinished(item.promptId(), clientId);
+    }
+
+    private void housekeeping() {
+        boolean free = freeMemory.getAndSet(false);
+        boolean unload = unloadModels.getAndSet(false);
+        if (free) engine.clearCaches();
+        if (unload || free) engine.unloadModels();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        engine.interrupt();
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.comfy4j.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.engine.ExecutionListener;
+import dev.comfy4j.jobs.JobEvents;
+import dev.comfy4j.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns job and execution events into WebSocket messages with ComfyUI's targeting rules (API spec
+ * §12.5): some go only to the prompt's client (dropped when it has none), some to the client or to
+ * everyone when there is no client, status and progress text always to everyone.
+ */
+public final class PromptEventPublisher implements JobEvents {
+    static final int PREVIEW_IMAGE = 1;
+    static final int TEXT = 3;
+    static final int PREVIEW_IMAGE_WITH_METADATA = 4;
+
+    /** Sent to the client, or broadcast when the prompt has none. */
+    private static final Set<String> CLIENT_OR_BROADCAST = Set.of("progress", "progress_state", "execution_interrupted");
+
+    private final WebSocketHub hub;
+    private volatile String runningClient;
+    private volatile String executingNode;
+
+    public PromptEventPublisher(WebSocketHub hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void queueChanged() {
+        hub.broadcastStatus();
+    }
+
+    /** The node running for this sid, for the greeting of a reconnecting client. */
+    public Optional<String> executingNodeOf(String sid) {
+        String client = runningClient;
+        String node = executingNode;
+        return client != null && client.equals(sid) && node != null ? Optional.of(node) : Optional.empty();
+    }
+
+    @Override
+    public ExecutionListener promptListener(String promptId, String clientId) {
+        runningClient = clientId;
+        executingNode = null;
+        return new ExecutionListener() {
+            @Override
+            public void event(String type, ObjectNode data) {
+                if (type.equals("executing")) {
+                    JsonNode node = data.get("node");
+                    executingNode = node != null && node.isTextual() ? node.asText() : null;
+                }
+                boolean blockedError = type.equals("execution_error") && !data.has("timestamp");
+                if (CLIENT_OR_BROADCAST.contains(type) || blockedError) {
+                    toClientOrEveryone(clientId, type, data);
+                } else {
+                    hub.sendTo(clientId, type, data);
+                }
+            }
+
+            @Override
+            public void previewImage(String imageType, byte[] encoded, ObjectNode metadata) {
+                if (clientId != null && hub.supportsPreviewMetadata(clientId)) {
+                    hub.sendBinaryTo(clientId, previewWithMetadata(encoded, metadata));
+                    return;
+                }
+                byte[] frame = frame(PREVIEW_IMAGE, intBytes(imageType.equals("image/png") ? 2 : 1), encoded);
+                if (clientId != null) hub.sendBinaryTo(clientId, frame);
+                else hub.broadcastBinary(frame);
+            }
+
+            @Override
+            public void progressText(String nodeId, String text) {
+                byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
+                hub.broadcastBinary(frame(TEXT, intBytes(id.length), id, text.getBytes(StandardCharsets.UTF_8)));
+            }
+        };
+    }
+
+    private void toClientOrEveryone(String clientId, String type, ObjectNode data) {
+        if (clientId != null) hub.sendTo(clientId, type, data);
+        else hub.broadcast(type, data);
+    }
+
+    @Override
+    public void promptFinished(String promptId, String clientId) {
+        runningClient = null;
+        executingNode = null;
+        ObjectNode data = Json.object();
+        data.putNull("node");
+        data.put("prompt_id", promptId);
+        hub.sendTo(clientId, "executing", data);
+    }
+
+    static byte[] previewWithMetadata(byte[] encoded, ObjectNode metadata) {
+        byte[] json = Json.writeBytes(metadata);
+        return frame(PREVIEW_IMAGE_WITH_METADATA, intBytes(json.length), json, encoded);
+    }
+
+    private static byte[] intBytes(int value) {
+        return ByteBuffer.allocate(4).putInt(value).array();
+    }
+
+    static byte[] frame(int eventType, byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(intBytes(eventType));
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
+    }
+}

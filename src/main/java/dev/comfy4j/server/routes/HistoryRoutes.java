@@ -1,0 +1,56 @@
+package dev.comfy4j.server.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.jobs.History;
+import dev.comfy4j.server.Exchange;
+import dev.comfy4j.server.HttpError;
+import dev.comfy4j.server.RouteFamily;
+import dev.comfy4j.server.Router;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /history} and {@code /history/{prompt_id}} (API spec §6.7 - §6.9). */
+public final class HistoryRoutes implements RouteFamily {
+    private final History history;
+
+    public HistoryRoutes(History history) {
+        this.history = history;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/history", this::page);
+        router.get("/history/{prompt_id}", ex -> ex.json(history.get(ex.pathParam("prompt_id"))));
+        router.post("/history", this::change);
+    }
+
+    private void page(Exchange ex) {
+        Integer maxItems = intParam(ex, "max_items");
+        Integer offset = intParam(ex, "offset");
+        ex.json(history.page(maxItems, offset == null ? -1 : offset));
+    }
+
+    /** Python's int(): optional sign, digits, surrounding blanks. ComfyUI answers 500 otherwise; we say 400. */
+    private static Integer intParam(Exchange ex, String name) {
+        String raw = ex.query(name);
+        if (raw == null) return null;
+        try {
+            return Integer.parseInt(raw.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest("Invalid '" + name + "': " + raw + " is not an integer");
+        }
+    }
+
+    private void change(Exchange ex) {
+        ObjectNode body = ex.jsonObjectBody();
+        if (Truthiness.truthy(body.get("clear"))) history.clear();
+        JsonNode delete = body.get("delete");
+        if (delete != null && delete.isArray()) {
+            List<String> ids = new ArrayList<>();
+            delete.forEach(id -> ids.add(Truthiness.str(id)));
+            history.delete(ids);
+        }
+        ex.empty(200);
+    }
+}
