@@ -9,7 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.websocket.api.Callback;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHub.class);
+    private static final long SEND_TIMEOUT_SECONDS = 10;
 
     /** Per-connection state. */
     private static final class Connection {
@@ -170,15 +175,28 @@ public final class WebSocketHub implements AutoCloseable {
         sender.execute(() -> sendNow(ctx, text));
     }
 
+    /**
+     * Writes one frame and waits for it to be written: Jetty allows one outstanding write per
+     * session, and waiting keeps the order. A client that cannot take a frame within the timeout is
+     * disconnected rather than allowed to stall everyone else.
+     */
     private static void sendNow(WsContext ctx, Object payload) {
+        if (!ctx.session.isOpen()) return;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Callback callback = Callback.from(() -> written.complete(null), written::completeExceptionally);
         try {
-            if (!ctx.session.isOpen()) return;
             if (payload instanceof byte[] bytes) {
-                ctx.session.sendBinary(ByteBuffer.wrap(bytes), org.eclipse.jetty.websocket.api.Callback.NOOP);
+                ctx.session.sendBinary(ByteBuffer.wrap(bytes), callback);
             } else {
-                ctx.session.sendText((String) payload, org.eclipse.jetty.websocket.api.Callback.NOOP);
+                ctx.session.sendText((String) payload, callback);
             }
-        } catch (RuntimeException e) {
+            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("WebSocket client too slow; closing it");
+            ctx.closeSession(1008, "too slow");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
             LOG.debug("WebSocket send failed: {}", e.getMessage());
         }
     }

@@ -82,6 +82,37 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Polls {@code /history/{id}} until the prompt is there, and returns its entry. */
+    public JsonNode waitForHistory(String promptId) {
+        return poll(() -> {
+            JsonNode h = json(get("/history/" + promptId));
+            return h.has(promptId) ? h.get(promptId) : null;
+        }, "prompt " + promptId + " never reached history");
+    }
+
+    /** Polls {@code /queue} until this prompt is the running one. */
+    public void awaitRunning(String promptId) {
+        poll(() -> {
+            JsonNode running = json(get("/queue")).get("queue_running");
+            return !running.isEmpty() && running.get(0).get(1).asText().equals(promptId) ? running : null;
+        }, promptId + " never started");
+    }
+
+    private static <T> T poll(java.util.function.Supplier<T> probe, String failure) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            T value = probe.get();
+            if (value != null) return value;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError(failure);
+    }
+
     public WsClient websocket(String clientId) {
         return WsClient.connect(url("/ws").replace("http:", "ws:") + (clientId == null ? "" : "?clientId=" + clientId));
     }

@@ -1,0 +1,147 @@
+package dev.comfy4j.server;
+
+import static dev.comfy4j.support.Prompts.body;
+import static dev.comfy4j.support.Prompts.prompt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.json.Json;
+import dev.comfy4j.support.ScriptedEngine;
+import dev.comfy4j.support.TestServer;
+import dev.comfy4j.support.WsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The WebSocket protocol of API spec §12 with a scripted engine. */
+class WebSocketTest {
+    @TempDir Path base;
+    private final ScriptedEngine engine = new ScriptedEngine();
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(TestServer.config(base), c -> engine);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.release(100);
+        server.close();
+    }
+
+    private static boolean isFinalExecuting(WsClient.Message m) {
+        return m.type().equals("executing") && m.json().get("data").get("node").isNull();
+    }
+
+    @Test
+    void theGreetingCarriesTheSidAndFeatureFlagsAreAnsweredOnce() throws Exception {
+        try (WsClient ws = server.websocket("my-client")) {
+            assertThat(ws.next().json()).isEqualTo(Json.parse(
+                    "{\"type\":\"status\",\"data\":{\"status\":{\"exec_info\":{\"queue_remaining\":0}},\"sid\":\"my-client\"}}"));
+            ws.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
+            assertThat(ws.next().json()).isEqualTo(Json.parse(
+                    "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true,\"max_upload_size\":104857600}}"));
+            ws.sendText("{\"type\":\"feature_flags\",\"data\":{}}");
+            assertThat(ws.drain(300)).isEmpty();
+        }
+    }
+
+    @Test
+    void withoutClientIdTheServerMakesA32HexSid() {
+        try (WsClient ws = server.websocket(null)) {
+            JsonNode greeting = ws.next().json();
+            assertThat(greeting.get("data").get("sid").asText()).matches("[0-9a-f]{32}");
+        }
+    }
+
+    @Test
+    void aFirstMessageOfAnotherTypeUsesUpTheFeatureFlagsChanceButInvalidJsonDoesNot() {
+        try (WsClient ws = server.websocket("a")) {
+            ws.next();
+            ws.sendText("not json");
+            ws.sendText("{\"type\":\"feature_flags\",\"data\":{}}");
+            assertThat(ws.next().type()).isEqualTo("feature_flags");
+        }
+        try (WsClient ws = server.websocket("b")) {
+            ws.next();
+            ws.sendText("{\"type\":\"hello\"}");
+            ws.sendText("{\"type\":\"feature_flags\",\"data\":{}}");
+            assertThat(ws.drain(300)).isEmpty();
+        }
+    }
+
+    @Test
+    void aPromptsEventsGoToItsClientOnlyAndStatusToEveryone() throws Exception {
+        try (WsClient mine = server.websocket("mine"); WsClient other = server.websocket("other")) {
+            mine.next();
+            other.next();
+            ObjectNode b = body(prompt("Out"));
+            b.put("client_id", "mine");
+            String id = TestServer.json(server.postJson("/prompt", b)).get("prompt_id").asText();
+            List<WsClient.Message> seen = mine.until(WebSocketTest::isFinalExecuting);
+            assertThat(seen).extracting(WsClient.Message::type).containsExactly("status", "status", "execution_start",
+                    "execution_cached", "executing", "executed", "execution_success", "status", "executing");
+            assertThat(seen.getLast().json().get("data")).isEqualTo(Json.parse(
+                    "{\"node\": null, \"prompt_id\": \"" + id + "\"}"));
+            assertThat(seen.get(0).json().get("data").get("status").get("exec_info").get("queue_remaining").asInt()).isEqualTo(1);
+            assertThat(seen.get(7).json().get("data").get("status").get("exec_info").get("queue_remaining").asInt()).isZero();
+            List<WsClient.Message> theirs = other.drain(300);
+            assertThat(theirs).extracting(WsClient.Message::type).containsOnly("status").hasSize(3);
+        }
+    }
+
+    @Test
+    void withoutAClientIdOnlyBroadcastKindsAreSent() throws Exception {
+        try (WsClient ws = server.websocket("watcher")) {
+            ws.next();
+            String id = TestServer.json(server.postJson("/prompt", body(prompt("Gate", "Out")))).get("prompt_id").asText();
+            Thread.sleep(200);
+            server.post("/interrupt", "");
+            List<WsClient.Message> seen = ws.until(m -> m.type().equals("status")
+                    && m.json().get("data").get("status").get("exec_info").get("queue_remaining").asInt() == 0);
+            assertThat(seen).extracting(WsClient.Message::type)
+                    .containsExactly("status", "status", "execution_interrupted", "status");
+            assertThat(seen.get(2).json().get("data").get("prompt_id").asText()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void aReconnectingClientKeepsReceivingAndSeesTheRunningNode() throws Exception {
+        WsClient first = server.websocket("again");
+        first.next();
+        ObjectNode b = body(prompt("Gate", "Out"));
+        b.put("client_id", "again");
+        String id = TestServer.json(server.postJson("/prompt", b)).get("prompt_id").asText();
+        first.until(m -> m.type().equals("executing"));
+        try (WsClient second = server.websocket("again")) {
+            assertThat(second.next().type()).isEqualTo("status");
+            assertThat(second.next().json()).isEqualTo(Json.parse("{\"type\":\"executing\",\"data\":{\"node\":\"1\"}}"));
+            first.close();
+            Thread.sleep(200);
+            engine.release(1);
+            List<WsClient.Message> rest = second.until(WebSocketTest::isFinalExecuting);
+            assertThat(rest).extracting(WsClient.Message::type).contains("executed", "execution_success");
+            assertThat(rest.getLast().json().get("data").get("prompt_id").asText()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void theUpgradeIsRefusedByTheOriginCheckAndAPlainGetIs400() {
+        HttpClient client = HttpClient.newHttpClient();
+        assertThatThrownBy(() -> client.newWebSocketBuilder().header("Origin", "https://evil.example")
+                .buildAsync(URI.create(server.url("/ws").replace("http:", "ws:")), new java.net.http.WebSocket.Listener() {})
+                .join()).rootCause().hasMessageContaining("403");
+        assertThat(server.get("/ws").statusCode()).isEqualTo(400);
+        try (WsClient api = WsClient.connect(server.url("/api/ws?clientId=x").replace("http:", "ws:"))) {
+            assertThat(api.next().json().get("data").get("sid").asText()).isEqualTo("x");
+        }
+    }
+}
