@@ -9,7 +9,7 @@ public final class Main {
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new CliOptions().withRawArgs(args))
-                .setDefaultValueProvider(CliOptions.ENVIRONMENT);
+                .setDefaultValueProvider(CliOptions.environment(System.getenv()));
         int exit = cli.execute(args);
         if (exit != 0) System.exit(exit);
     }

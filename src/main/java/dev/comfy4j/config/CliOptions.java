@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,13 +20,18 @@ import picocli.CommandLine.Option;
 @Command(name = "comfy4j", mixinStandardHelpOptions = true, version = "comfy4j " + App.VERSION,
         description = "A ComfyUI-compatible workflow server for the JVM.")
 public final class CliOptions implements Callable<Integer> {
-    /** Reads {@code COMFY4J_*} variables as defaults for the flags. */
-    public static final CommandLine.IDefaultValueProvider ENVIRONMENT = argSpec -> {
-        if (!argSpec.isOption()) return null;
-        String longest = ((CommandLine.Model.OptionSpec) argSpec).longestName();
-        String variable = "COMFY4J_" + longest.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
-        return System.getenv(variable);
-    };
+    /** Reads {@code COMFY4J_<FLAG>} variables of {@code env} as defaults for the flags. */
+    public static CommandLine.IDefaultValueProvider environment(Map<String, String> env) {
+        return argSpec -> {
+            if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) return null;
+            return env.get(variableFor(option.longestName()));
+        };
+    }
+
+    /** {@code --max-upload-size} is read from {@code COMFY4J_MAX_UPLOAD_SIZE}. */
+    public static String variableFor(String flag) {
+        return "COMFY4J_" + flag.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
 
     @Option(names = "--listen", arity = "0..1", fallbackValue = "0.0.0.0",
             description = "Address to listen on (default 127.0.0.1; the bare flag means 0.0.0.0).")

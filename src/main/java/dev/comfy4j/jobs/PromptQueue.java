@@ -51,29 +51,24 @@ public final class PromptQueue {
         return ++sequence;
     }
 
-    public void put(QueueItem item) {
-        synchronized (this) {
-            pending.add(item);
-            store.addPending(item);
-            notifyAll();
-        }
+    public synchronized void put(QueueItem item) {
+        pending.add(item);
+        store.addPending(item);
         changed();
+        notifyAll();
     }
 
     /** Waits up to {@code timeout} for the next item and marks it running; empty when none came. */
-    public Optional<QueueItem> take(long timeout, TimeUnit unit) throws InterruptedException {
-        QueueItem item;
-        synchronized (this) {
-            long deadline = System.nanoTime() + unit.toNanos(timeout);
-            while (pending.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return Optional.empty();
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            item = pending.poll();
-            running = item;
-            store.markRunning(item.sequence());
+    public synchronized Optional<QueueItem> take(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (pending.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return Optional.empty();
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        QueueItem item = pending.poll();
+        running = item;
+        store.markRunning(item.sequence());
         changed();
         return Optional.of(item);
     }
@@ -104,27 +99,28 @@ public final class PromptQueue {
         return items;
     }
 
-    public void clearPending() {
-        synchronized (this) {
-            pending.clear();
-            store.clearPending();
-        }
+    public synchronized void clearPending() {
+        pending.clear();
+        store.clearPending();
         changed();
     }
 
     /** Removes the first pending item with this prompt id (in run order); false when there is none. */
-    public boolean deletePending(String promptId) {
-        synchronized (this) {
-            Optional<QueueItem> first = pending().stream().filter(i -> i.promptId().equals(promptId)).findFirst();
-            if (first.isEmpty()) return false;
-            pending.remove(first.get());
-            store.removeItem(first.get().sequence());
-        }
+    public synchronized boolean deletePending(String promptId) {
+        Optional<QueueItem> first = pending().stream().filter(i -> i.promptId().equals(promptId)).findFirst();
+        if (first.isEmpty()) return false;
+        pending.remove(first.get());
+        store.removeItem(first.get().sequence());
         changed();
         return true;
     }
 
-    public void changed() {
+    /**
+     * Tells the listeners, under the queue's lock: the announcement of a change is queued before
+     * anything that follows from it (the worker's next events), so clients see them in order.
+     * Listeners must only hand the news on, never block.
+     */
+    public synchronized void changed() {
         changeListeners.forEach(Runnable::run);
     }
 }

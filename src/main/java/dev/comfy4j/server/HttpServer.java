@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,15 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.maxRequestSize = Long.MAX_VALUE; // Exchange.body() applies --max-upload-size itself
             cfg.jetty.host = config.listen().getFirst();
             cfg.jetty.port = config.port();
+            // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
+            for (String address : config.listen().subList(1, config.listen().size())) {
+                cfg.jetty.addConnector((server, http) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                    connector.setHost(address);
+                    connector.setPort(config.port());
+                    return connector;
+                });
+            }
             // Clients send %2F and ".." in paths on purpose; the router and the file routes judge them.
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setUriCompliance(UriCompliance.UNSAFE);

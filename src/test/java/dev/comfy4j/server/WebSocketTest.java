@@ -13,6 +13,8 @@ import dev.comfy4j.support.TestServer;
 import dev.comfy4j.support.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -143,5 +145,53 @@ class WebSocketTest {
         try (WsClient api = WsClient.connect(server.url("/api/ws?clientId=x").replace("http:", "ws:"))) {
             assertThat(api.next().json().get("data").get("sid").asText()).isEqualTo("x");
         }
+    }
+
+    private static List<WsClient.Message> binaries(List<WsClient.Message> messages) {
+        return messages.stream().filter(m -> m.json() == null).toList();
+    }
+
+    @Test
+    void previewsAreType4ForClientsThatDeclaredMetadataAndType1OtherwiseTextIsBroadcast() throws Exception {
+        try (WsClient modern = server.websocket("modern"); WsClient plain = server.websocket("plain")) {
+            modern.next();
+            plain.next();
+            modern.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
+            modern.next();
+
+            ObjectNode b = body(prompt("Preview", "Out"));
+            b.put("client_id", "modern");
+            server.postJson("/prompt", b);
+            List<WsClient.Message> modernSeen = binaries(modern.until(WebSocketTest::isFinalExecuting));
+            assertThat(modernSeen).hasSize(2);
+            ByteBuffer frame = ByteBuffer.wrap(modernSeen.get(0).binary());
+            assertThat(frame.getInt()).isEqualTo(4);
+            byte[] metadata = new byte[frame.getInt()];
+            frame.get(metadata);
+            assertThat(Json.parse(new String(metadata, StandardCharsets.UTF_8)).fieldNames()).toIterable()
+                    .containsExactly("node_id", "prompt_id", "display_node_id", "parent_node_id", "real_node_id", "image_type");
+            assertThat(frame.get()).isEqualTo((byte) 1);
+            assertThat(textFrame(modernSeen.get(1).binary())).isEqualTo("1|hello");
+            assertThat(binaries(plain.drain(300))).extracting(m -> textFrame(m.binary())).containsExactly("1|hello");
+
+            b.put("client_id", "plain");
+            server.postJson("/prompt", b);
+            List<WsClient.Message> plainSeen = binaries(plain.until(WebSocketTest::isFinalExecuting));
+            ByteBuffer type1 = ByteBuffer.wrap(plainSeen.get(0).binary());
+            assertThat(type1.getInt()).isEqualTo(1);
+            assertThat(type1.getInt()).isEqualTo(1); // JPEG
+            assertThat(type1.remaining()).isEqualTo(3);
+        }
+    }
+
+    /** Decodes a type-3 frame as "node|text". */
+    private static String textFrame(byte[] frame) {
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        assertThat(b.getInt()).isEqualTo(3);
+        byte[] node = new byte[b.getInt()];
+        b.get(node);
+        byte[] text = new byte[b.remaining()];
+        b.get(text);
+        return new String(node, StandardCharsets.UTF_8) + "|" + new String(text, StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An engine for testing the job and server layers on their own: it runs nodes in key order and
  * knows three classes. {@code Out} is an output node whose UI output is {@code {"text": [id]}};
  * {@code Gate} waits until the test {@link #release releases} it (or an interrupt); {@code Fail}
- * raises. The real engine has its own tests.
+ * raises; {@code Preview} sends a preview image (bytes 1, 2, 3) and the progress text "hello". The real engine has its own tests.
  */
 public final class ScriptedEngine implements Engine {
     private final Semaphore gate = new Semaphore(0);
@@ -83,6 +83,17 @@ public final class ScriptedEngine implements Engine {
                 ObjectNode data = stampedWithNode(promptId, id, type);
                 listener.event("execution_interrupted", data);
                 return new ExecutionOutcome(false, ui, meta);
+            }
+            if (type.equals("Preview")) {
+                ObjectNode metadata = Json.object();
+                metadata.put("node_id", id);
+                metadata.put("prompt_id", promptId);
+                metadata.put("display_node_id", id);
+                metadata.putNull("parent_node_id");
+                metadata.put("real_node_id", id);
+                metadata.put("image_type", "image/jpeg");
+                listener.previewImage("image/jpeg", new byte[] {1, 2, 3}, metadata);
+                listener.progressText(id, "hello");
             }
             if (type.equals("Fail")) {
                 ObjectNode data = stampedWithNode(promptId, id, type);
