@@ -28,6 +28,16 @@ public interface ExecutionListener {
     /** Progress text shown on a node (binary frame type 3, always broadcast). */
     void progressText(String nodeId, String text);
 
+    /**
+     * The {@code execution_error} of a node whose input was blocked by an ExecutionBlocker with a
+     * message (execution spec §13.4): no timestamp, not recorded in history, sent to the prompt's
+     * client or broadcast when it has none. Execution continues. By default it is passed to
+     * {@link #event} as {@code execution_error}.
+     */
+    default void executionBlocked(ObjectNode data) {
+        event("execution_error", data);
+    }
+
     ExecutionListener NONE = new ExecutionListener() {
         @Override public void event(String type, ObjectNode data) {}
 

@@ -3,30 +3,146 @@ package dev.comfy4j.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
+import dev.comfy4j.engine.cache.CacheSet;
+import dev.comfy4j.json.Json;
+import dev.comfy4j.nodes.CoreNodes;
+import dev.comfy4j.nodes.NodeRegistry;
+import dev.comfy4j.nodes.ObjectInfo;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** PLACEHOLDER until the engine lands: replaced by the real engine (issue 3). */
+/**
+ * The engine: a node registry, the validator, and the caches that live across prompts. Prompts run
+ * one at a time ({@link #execute} is serialised); validation and object_info may run concurrently
+ * on request threads.
+ */
 public final class GraphEngine implements Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(GraphEngine.class);
+
+    private final ServerConfig config;
+    private final NodeRegistry registry;
+    private final Validator validator;
+    private final AtomicBoolean interruptRequested = new AtomicBoolean();
+    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicBoolean clearRequested = new AtomicBoolean();
+    private final AtomicBoolean unloadRequested = new AtomicBoolean();
+    private CacheSet caches;
+
+    public GraphEngine(ServerConfig config, NodeRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.validator = new Validator(registry);
+        this.caches = CacheSet.create(config.cacheMode(), registry);
+    }
+
+    /** The engine with the built-in node catalogue; the server calls this. */
     public static GraphEngine create(ServerConfig config) {
-        return new GraphEngine();
+        return new GraphEngine(config, CoreNodes.registry());
     }
 
-    @Override public ValidationOutcome validate(String promptId, JsonNode prompt, List<String> targets) {
-        throw new IllegalStateException("engine not built yet");
+    public NodeRegistry registry() {
+        return registry;
     }
 
-    @Override public ExecutionOutcome execute(String promptId, ObjectNode prompt, ObjectNode extraData,
-                                              List<String> outputs, ExecutionListener listener) {
-        throw new IllegalStateException("engine not built yet");
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A prompt that is not a JSON object gives an {@code invalid_prompt} error (answer it with 400;
+     * ComfyUI fails with 500). The returned prompt is a coerced copy; the argument is not changed.
+     */
+    @Override
+    public ValidationOutcome validate(String promptId, JsonNode prompt, List<String> partialExecutionTargets) {
+        return validator.validate(prompt, partialExecutionTargets);
     }
 
-    @Override public void interrupt() {}
+    /**
+     * {@inheritDoc}
+     *
+     * <p>IS_CHANGED results are written into {@code prompt} as {@code is_changed} keys, like ComfyUI
+     * (so PROMPT hidden values and PNG metadata show them): pass a copy if the original must stay.
+     */
+    @Override
+    public ExecutionOutcome execute(String promptId, ObjectNode prompt, ObjectNode extraData,
+                                    List<String> outputsToExecute, ExecutionListener listener) {
+        running.lock();
+        try {
+            interruptRequested.set(false);
+            PromptRun run = new PromptRun(registry, config, caches, () -> interruptRequested.getAndSet(false),
+                    promptId, prompt, extraData, outputsToExecute, listener);
+            return run.run();
+        } finally {
+            applyDeferredFrees();
+            running.unlock();
+        }
+    }
 
-    @Override public void clearCaches() {}
+    @Override
+    public void interrupt() {
+        interruptRequested.set(true);
+    }
 
-    @Override public void unloadModels() {}
+    /** Empties every cache now, or right after the running prompt if one is running. */
+    @Override
+    public void clearCaches() {
+        clearRequested.set(true);
+        if (running.tryLock()) {
+            try {
+                applyDeferredFrees();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
 
-    @Override public ObjectNode objectInfo() { return dev.comfy4j.json.Json.object(); }
+    /**
+     * Drops the node instances the engine holds (loaded models live in loader node instances), now
+     * or right after the running prompt. Cached outputs stay.
+     */
+    @Override
+    public void unloadModels() {
+        unloadRequested.set(true);
+        if (running.tryLock()) {
+            try {
+                applyDeferredFrees();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
 
-    @Override public ObjectNode objectInfo(String className) { return dev.comfy4j.json.Json.object(); }
+    private void applyDeferredFrees() {
+        if (clearRequested.getAndSet(false)) {
+            caches = CacheSet.create(config.cacheMode(), registry);
+            unloadRequested.set(false);
+        }
+        if (unloadRequested.getAndSet(false)) {
+            CacheSet fresh = CacheSet.create(config.cacheMode(), registry);
+            caches = new CacheSet(caches.outputs(), caches.ui(), fresh.objects());
+        }
+    }
+
+    @Override
+    public ObjectNode objectInfo() {
+        ObjectNode all = Json.object();
+        for (NodeRegistry.Entry e : registry.all()) {
+            try {
+                all.set(e.schema().className(), ObjectInfo.describe(e.schema()));
+            } catch (RuntimeException ex) {
+                // ComfyUI logs and skips a class whose info fails (a broken folder listing, say).
+                LOG.warn("object_info failed for {}", e.schema().className(), ex);
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public ObjectNode objectInfo(String className) {
+        ObjectNode one = Json.object();
+        NodeRegistry.Entry e = registry.get(className);
+        if (e != null) one.set(className, ObjectInfo.describe(e.schema()));
+        return one;
+    }
 }
