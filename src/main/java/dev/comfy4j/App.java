@@ -4,11 +4,13 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.server.HttpError;
+import dev.comfy4j.files.Folders;
+import dev.comfy4j.logging.LogCapture;
 import dev.comfy4j.server.HttpServer;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import dev.comfy4j.server.WebSocketHub;
+import dev.comfy4j.server.routes.FileRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +26,8 @@ public final class App implements AutoCloseable {
     private final Engine engine;
     private final WebSocketHub hub;
     private final HttpServer http;
+    private final Folders folders;
+    private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
@@ -36,10 +40,12 @@ public final class App implements AutoCloseable {
             flags.put("max_upload_size", config.maxUploadBytes());
             return flags;
         });
+        this.folders = Folders.create(config);
+        this.logs = LogCapture.attachToStandardStreams();
         Router router = new Router();
-        List<RouteFamily> families = new ArrayList<>();
+        List<RouteFamily> families = new ArrayList<>(FileRoutes.families(config, folders, hub, logs));
         families.forEach(f -> f.register(router));
-        this.http = new HttpServer(config, router, ex -> { throw HttpError.notFound(); }, hub);
+        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);
         this.port = http.start();
     }
 
@@ -49,6 +55,11 @@ public final class App implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The file roots and the model folder registry (the loader and save nodes use them). */
+    public Folders folders() {
+        return folders;
     }
 
     public ServerConfig config() {
@@ -63,6 +74,8 @@ public final class App implements AutoCloseable {
     public void close() {
         http.close();
         hub.close();
+        logs.close();
+        folders.close();
         stopped.countDown();
     }
 }
