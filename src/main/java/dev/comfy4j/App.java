@@ -3,13 +3,15 @@ package dev.comfy4j;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
+import dev.comfy4j.files.Folders;
 import dev.comfy4j.jobs.Jobs;
-import dev.comfy4j.server.HttpError;
+import dev.comfy4j.logging.LogCapture;
 import dev.comfy4j.server.HttpServer;
 import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import dev.comfy4j.server.WebSocketHub;
+import dev.comfy4j.server.routes.FileRoutes;
 import dev.comfy4j.server.routes.HistoryRoutes;
 import dev.comfy4j.server.routes.PromptRoutes;
 import dev.comfy4j.server.routes.QueueRoutes;
@@ -31,12 +33,16 @@ public final class App implements AutoCloseable {
     private final WebSocketHub hub;
     private final Jobs jobs;
     private final HttpServer http;
+    private final Folders folders;
+    private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
     private App(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
         this.config = config;
         this.engine = engineFactory.apply(config);
+        this.folders = Folders.create(config);
+        this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
         this.jobs = new Jobs(config.database(), engine, events);
@@ -48,9 +54,10 @@ public final class App implements AutoCloseable {
                 new PromptRoutes(engine, jobs.queue()),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
+        families.addAll(FileRoutes.families(config, folders, hub, logs));
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
-        this.http = new HttpServer(config, router, ex -> { throw HttpError.notFound(); }, hub);
+        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);
         this.port = http.start();
         jobs.start();
     }
@@ -68,6 +75,11 @@ public final class App implements AutoCloseable {
         return port;
     }
 
+    /** The file roots and the model folder registry (the loader and save nodes use them). */
+    public Folders folders() {
+        return folders;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -81,6 +93,8 @@ public final class App implements AutoCloseable {
         http.close();
         jobs.close();
         hub.close();
+        logs.close();
+        folders.close();
         stopped.countDown();
     }
 }

@@ -1,0 +1,30 @@
+package dev.comfy4j.server.routes;
+
+import dev.comfy4j.config.ServerConfig;
+import dev.comfy4j.files.Folders;
+import dev.comfy4j.files.Users;
+import dev.comfy4j.logging.LogCapture;
+import dev.comfy4j.server.RouteFamily;
+import dev.comfy4j.server.Router;
+import dev.comfy4j.server.WebSocketHub;
+import java.util.List;
+
+/** The file, user, model-listing, internal and frontend routes, assembled for {@code App}. */
+public final class FileRoutes {
+    private FileRoutes() {}
+
+    public static List<RouteFamily> families(ServerConfig config, Folders folders, WebSocketHub hub, LogCapture logs) {
+        return List.of(
+                new FrontendRoutes(config.frontEndRoot()),
+                new ViewRoutes(folders),
+                new UploadRoutes(folders, config.maxUploadBytes()),
+                new ModelRoutes(folders.models()),
+                new UserRoutes(new Users(folders.user())),
+                new InternalRoutes(folders, logs, hub));
+    }
+
+    /** The web root: answers every GET that no route claims. */
+    public static Router.Handler staticFallback(ServerConfig config) {
+        return new WebRoot(config.frontEndRoot());
+    }
+}
