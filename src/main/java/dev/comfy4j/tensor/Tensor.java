@@ -93,6 +93,15 @@ public final class Tensor implements AutoCloseable {
         this.owner = scope;
     }
 
+    /**
+     * Takes this tensor out of the scope that owns it: the caller owns it from now on and closes it.
+     * For long-lived tensors such as model weights that are created while a scope is open.
+     */
+    public Tensor escapeScope() {
+        owner = null;
+        return this;
+    }
+
     public boolean isClosed() {
         return raw == null;
     }
@@ -465,6 +474,11 @@ public final class Tensor implements AutoCloseable {
     /** {@code torch.rot90(this, k, dims)}. */
     public Tensor rot90(long k, long dimA, long dimB) { return call(() -> torch.rot90(raw(), k, dimA, dimB)); }
     public Tensor roll(long shift, long dim) { return call(() -> torch.roll(raw(), new long[]{shift}, dim)); }
+
+    /** {@code torch.as_strided(this, size, stride, offset)}: a view into this tensor's storage. */
+    public Tensor asStrided(long[] size, long[] stride, long storageOffset) {
+        return call(() -> torch.as_strided(raw(), size, stride, new LongOptional(storageOffset)));
+    }
 
     public List<Tensor> chunk(long chunks, long dim) { return callList(() -> raw().chunk(chunks, dim)); }
     public List<Tensor> split(long[] sizes, long dim) { return callList(() -> raw().split_with_sizes(sizes, dim)); }
