@@ -26,13 +26,13 @@ public final class SdLayouts {
      */
     public record Sizes(int modelChannels, int context, int clipLayers, int clipFf, int vocab, int vaeChannels) {
         public static final Sizes SD15 = new Sizes(320, 768, 12, 3072, 49408, 128);
-        public static final Sizes TINY = new Sizes(32, 32, 2, 64, 49408, 32);
+        public static final Sizes TINY = new Sizes(32, 32, 12, 64, 49408, 32);
     }
 
     /** Widths of an SDXL layout (two text encoders; the context is their concatenation). */
     public record XlSizes(int modelChannels, int clipL, int clipG, int clipLayers, int vocab, int vaeChannels) {
         public static final XlSizes SDXL = new XlSizes(320, 768, 1280, 12, 49408, 128);
-        public static final XlSizes TINY = new XlSizes(32, 32, 64, 2, 49408, 32);
+        public static final XlSizes TINY = new XlSizes(32, 32, 64, 12, 49408, 32);
 
         int context() {
             return clipL + clipG;
