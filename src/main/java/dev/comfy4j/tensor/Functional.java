@@ -1,0 +1,129 @@
+package dev.comfy4j.tensor;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.InterpolateFuncOptions;
+import org.bytedeco.pytorch.InterpolateMode;
+import org.bytedeco.pytorch.LongVector;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The neural-network functions SD needs, named after {@code torch.nn.functional} / {@code torch}.
+ * Stateless; every call returns a new tensor owned like any other (see {@link TensorScope}).
+ */
+public final class Functional {
+    private Functional() {}
+
+    private static TensorOptional optional(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t.raw());
+    }
+
+    /** {@code F.conv2d(x, weight, bias, stride, padding)} with dilation 1 and one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
+        return conv2d(x, weight, bias, stride, padding, 1, 1);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long dilation, long groups) {
+        return Tensor.call(() -> torch.conv2d(x.raw(), weight.raw(), optional(bias),
+                new long[]{stride, stride}, new long[]{padding, padding}, new long[]{dilation, dilation}, groups));
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long outputPadding) {
+        return Tensor.call(() -> torch.conv_transpose2d(x.raw(), weight.raw(), optional(bias),
+                new long[]{stride, stride}, new long[]{padding, padding}, new long[]{outputPadding, outputPadding}, 1, 1, 1));
+    }
+
+    /** {@code F.linear(x, weight, bias)}: {@code x @ weight.T + bias}; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return Tensor.call(() -> torch.linear(x.raw(), weight.raw(), optional(bias)));
+    }
+
+    public static Tensor groupNorm(Tensor x, long groups, Tensor weight, Tensor bias, double eps) {
+        return Tensor.call(() -> torch.group_norm(x.raw(), groups, optional(weight), optional(bias), eps, true));
+    }
+
+    /** Layer norm over the last {@code normalizedShape.length} dimensions. */
+    public static Tensor layerNorm(Tensor x, long[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Tensor.call(() -> torch.layer_norm(x.raw(), normalizedShape, optional(weight), optional(bias), eps, true));
+    }
+
+    /**
+     * {@code F.scaled_dot_product_attention(q, k, v, attn_mask=mask)} with no dropout, not causal, the
+     * default scale 1/sqrt(head_dim). {@code mask} may be null.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        return Tensor.call(() -> torch.scaled_dot_product_attention(q.raw(), k.raw(), v.raw(), optional(mask), 0.0, false,
+                new DoubleOptional(), false));
+    }
+
+    /** {@code torch.baddbmm(input, a, b, beta=beta, alpha=alpha)}: {@code beta*input + alpha*(a @ b)}. */
+    public static Tensor baddbmm(Tensor input, Tensor a, Tensor b, double beta, double alpha) {
+        return Tensor.call(() -> torch.baddbmm(input.raw(), a.raw(), b.raw(), new Scalar(beta), new Scalar(alpha)));
+    }
+
+    public static Tensor bmm(Tensor a, Tensor b) {
+        return Tensor.call(() -> torch.bmm(a.raw(), b.raw()));
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return Tensor.call(() -> torch.matmul(a.raw(), b.raw()));
+    }
+
+    public static Tensor einsum(String equation, java.util.List<Tensor> operands) {
+        return Tensor.call(() -> torch.einsum(equation, Tensor.vector(operands)));
+    }
+
+    public static Tensor softmax(Tensor x, long dim) {
+        return Tensor.call(() -> torch.softmax(x.raw(), dim));
+    }
+
+    /** Exact (erf) GELU. */
+    public static Tensor gelu(Tensor x) {
+        return Tensor.call(() -> torch.gelu(x.raw()));
+    }
+
+    /** GELU with the tanh approximation ({@code approximate="tanh"}). */
+    public static Tensor geluTanh(Tensor x) {
+        return Tensor.call(() -> torch.gelu(x.raw(), "tanh"));
+    }
+
+    public static Tensor silu(Tensor x) {
+        return Tensor.call(() -> torch.silu(x.raw()));
+    }
+
+    /** Zero (or {@code value}) padding: {@code pads} = (left, right, top, bottom, ...) as in {@code F.pad}. */
+    public static Tensor pad(Tensor x, long[] pads, double value) {
+        return Tensor.call(() -> torch.constant_pad_nd(x.raw(), pads, new Scalar(value)));
+    }
+
+    /** {@code F.pad(x, pads, mode)} for {@code "reflect"}, {@code "replicate"} or {@code "circular"}. */
+    public static Tensor pad(Tensor x, long[] pads, String mode) {
+        return Tensor.call(() -> torch.pad(x.raw(), pads, mode, new DoubleOptional()));
+    }
+
+    /**
+     * {@code F.interpolate(x, size=(height, width), mode=..., align_corners=False, antialias=...)} on an
+     * NCHW tensor. {@code antialias} only applies to bilinear and bicubic, as in torch.
+     */
+    public static Tensor interpolate(Tensor x, long height, long width, Interpolation mode, boolean antialias) {
+        if (antialias && mode != Interpolation.BILINEAR && mode != Interpolation.BICUBIC) {
+            throw new IllegalArgumentException("antialias only works with bilinear and bicubic, not " + mode.comfyName());
+        }
+        return Tensor.call(() -> {
+            InterpolateFuncOptions o = new InterpolateFuncOptions();
+            o.size().put(new LongVector(height, width));
+            InterpolateMode m = o.mode();
+            switch (mode) {
+                case NEAREST -> m.put(new org.bytedeco.pytorch.kNearest());
+                case NEAREST_EXACT -> m.put(new org.bytedeco.pytorch.kNearestExact());
+                case BILINEAR -> m.put(new org.bytedeco.pytorch.kBilinear());
+                case BICUBIC -> m.put(new org.bytedeco.pytorch.kBicubic());
+                case AREA -> m.put(new org.bytedeco.pytorch.kArea());
+            }
+            if (mode == Interpolation.BILINEAR || mode == Interpolation.BICUBIC) o.align_corners().put(false);
+            o.antialias().put(antialias);
+            return torch.interpolate(x.raw(), o);
+        });
+    }
+}

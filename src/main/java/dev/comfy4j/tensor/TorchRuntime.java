@@ -1,0 +1,111 @@
+package dev.comfy4j.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts libtorch once per process: extracts the native libraries, loads them, sets the thread count
+ * and picks the compute device.
+ *
+ * <p>libtorch is process-global state (its thread pool, its allocator), so this class is too; it is the
+ * one place that holds it. {@link #start} may be called once by the application with the command-line
+ * options; every tensor operation calls {@link #ensureStarted()}, which starts with defaults when
+ * nothing started it before. Thread-safe.
+ */
+public final class TorchRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
+
+    /**
+     * Folders of native libraries inside the bytedeco jars. Extracting them all before the first
+     * {@code Loader.load} avoids the crash of the very first JVM on an empty cache (a SIGSEGV in
+     * {@code pthread_mutex_lock} while {@code libtorch_cpu.so} loads half-extracted dependencies,
+     * spec/compute-backend.md section 5).
+     */
+    private static final String[] NATIVE_RESOURCE_KINDS = {"javacpp", "openblas", "pytorch"};
+
+    private static volatile State state;
+
+    /** What the runtime started with and found. */
+    public record State(Device device, int threads, boolean cudaAvailable, int cudaDevices, long startMillis) {}
+
+    private TorchRuntime() {}
+
+    /**
+     * Starts the runtime with these options. A second call with the same options is a no-op; with
+     * other options it only changes the thread count (the device is fixed once tensors exist).
+     */
+    public static synchronized State start(RuntimeOptions options) {
+        if (state != null) {
+            int threads = resolveThreads(options.threads());
+            if (threads != state.threads()) {
+                torch.set_num_threads(threads);
+                state = new State(state.device(), threads, state.cudaAvailable(), state.cudaDevices(), state.startMillis());
+            }
+            return state;
+        }
+        long t0 = System.nanoTime();
+        extractNatives();
+        Loader.load(torch.class);
+        int threads = resolveThreads(options.threads());
+        torch.set_num_threads(threads);
+        boolean cuda = cudaAvailable();
+        int count = cuda ? cudaDeviceCount() : 0;
+        Device device = cuda && !options.forceCpu() ? Device.cuda(0) : Device.CPU;
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        state = new State(device, threads, cuda, count, ms);
+        LOG.info("libtorch ready in {} ms: device {}, {} threads{}", ms, device, threads,
+                cuda ? ", " + count + " CUDA device(s)" : "");
+        return state;
+    }
+
+    /** Starts with {@link RuntimeOptions#defaults()} unless already started. */
+    public static State ensureStarted() {
+        State s = state;
+        return s != null ? s : start(RuntimeOptions.defaults());
+    }
+
+    /** The device models and activations go to: CUDA 0 when present and not forced off, else the CPU. */
+    public static Device computeDevice() {
+        return ensureStarted().device();
+    }
+
+    private static int resolveThreads(int requested) {
+        return requested > 0 ? requested : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void extractNatives() {
+        String platform = Loader.getPlatform();
+        List<String> folders = new ArrayList<>();
+        for (String kind : NATIVE_RESOURCE_KINDS) folders.add("/org/bytedeco/" + kind + "/" + platform + "/");
+        // A CUDA build ships its own folders; extracting a folder that is absent is harmless.
+        folders.add("/org/bytedeco/cuda/" + platform + "/");
+        for (String folder : folders) {
+            try {
+                Loader.cacheResources(folder);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not extract native libraries from " + folder
+                        + " into the JavaCPP cache (set -Dorg.bytedeco.javacpp.cachedir to a writable folder)", e);
+            }
+        }
+    }
+
+    private static boolean cudaAvailable() {
+        try {
+            return torch.cuda_is_available();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    private static int cudaDeviceCount() {
+        try {
+            return torch.cuda_device_count();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return 0;
+        }
+    }
+}
