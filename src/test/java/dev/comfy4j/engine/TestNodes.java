@@ -53,6 +53,10 @@ final class TestNodes {
         r.register(() -> new Validated());
         r.register(() -> new KwargsValidated());
         r.register(() -> new V3Combo());
+        r.register(() -> new Simple("TestV1Combo", counter.apply("TestV1Combo"), false,
+                List.of(Input.combo("short", "a", 1.0), Input.combo("long",
+                        () -> java.util.stream.IntStream.range(0, 25).mapToObj(i -> "o" + i).toList()).optional()),
+                in -> NodeResult.of(in.get("short"))));
         return r;
     }
 
