@@ -45,7 +45,33 @@ final class Validator {
         this.registry = registry;
     }
 
+    /** Prompts above this many nodes are validated on a thread with a deep stack (the walk is recursive). */
+    private static final int DEEP_STACK_NODES = 256;
+    private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
+
     ValidationOutcome validate(JsonNode promptIn, List<String> targets) {
+        if (promptIn == null || promptIn.size() <= DEEP_STACK_NODES) return validateHere(promptIn, targets);
+        ValidationOutcome[] result = new ValidationOutcome[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = validateHere(promptIn, targets);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "validate-deep-prompt", DEEP_STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while validating", e);
+        }
+        if (failure[0] != null) throw failure[0];
+        return result[0];
+    }
+
+    private ValidationOutcome validateHere(JsonNode promptIn, List<String> targets) {
         if (!(promptIn instanceof ObjectNode original)) {
             // ComfyUI crashes with a 500 here; we answer with the 400 envelope instead (compatibility notes).
             return failure(ValidationErrors.invalidPrompt("Cannot execute because the prompt is not a JSON object.",

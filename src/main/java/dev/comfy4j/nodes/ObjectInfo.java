@@ -56,8 +56,13 @@ public final class ObjectInfo {
         return info;
     }
 
-    /** The {@code [TYPE, {options}]} pair, as object_info and validation errors ({@code input_config}) show it. */
+    /** The {@code [TYPE, {options}]} pair of validation errors ({@code input_config}): always two elements. */
     public static ArrayNode inputConfig(NodeSchema.Style style, Input in) {
+        return inputConfig(style, in, false);
+    }
+
+    /** As object_info shows it: a V1 input declared without options is the one-element {@code ["IMAGE"]}. */
+    static ArrayNode inputConfig(NodeSchema.Style style, Input in, boolean forObjectInfo) {
         ArrayNode pair = Json.array();
         boolean v3 = style == NodeSchema.Style.V3;
         if (in.isCombo() && !v3) {
@@ -65,7 +70,7 @@ public final class ObjectInfo {
         } else {
             pair.add(in.isCombo() ? "COMBO" : in.type());
         }
-        if (!v3 && in.bareTuple()) return pair;
+        if (forObjectInfo && !v3 && in.bareTuple()) return pair;
         Map<String, Object> options = new LinkedHashMap<>(in.options());
         if (v3) {
             if ("STRING".equals(in.type())) options.putIfAbsent("multiline", false);
@@ -99,15 +104,15 @@ public final class ObjectInfo {
         ObjectNode hidden = null;
         for (Input in : s.inputs()) {
             switch (in.section()) {
-                case REQUIRED -> required.set(in.name(), inputConfig(s.style(), in));
+                case REQUIRED -> required.set(in.name(), inputConfig(s.style(), in, true));
                 case OPTIONAL -> {
                     if (optional == null) optional = input.putObject("optional");
-                    optional.set(in.name(), inputConfig(s.style(), in));
+                    optional.set(in.name(), inputConfig(s.style(), in, true));
                 }
                 case HIDDEN -> {
                     if (hidden == null) hidden = Json.object();
                     if (in.hidden() == null) {
-                        hidden.set(in.name(), inputConfig(s.style(), in));
+                        hidden.set(in.name(), inputConfig(s.style(), in, true));
                     } else if (v3) {
                         hidden.putArray(in.hidden().v3Name()).add(in.hidden().name());
                     } else {

@@ -59,8 +59,8 @@ public final class PyValues {
             case JsonNode node -> node;
             case Boolean b -> f.booleanNode(b);
             case Integer i -> f.numberNode(i);
-            case Long l -> f.numberNode(l);
-            case BigInteger b -> f.numberNode(b);
+            case Long l -> l == l.intValue() ? f.numberNode(l.intValue()) : f.numberNode(l);
+            case BigInteger b -> b.bitLength() < 64 ? toJson(b.longValue()) : f.numberNode(b);
             case Double d -> f.numberNode(d);
             case Float fl -> f.numberNode(fl.doubleValue());
             case BigDecimal d -> f.numberNode(d.doubleValue());
