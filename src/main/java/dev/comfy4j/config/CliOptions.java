@@ -85,7 +85,21 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG", description = "Log level (bare flag: DEBUG).")
     String verbose;
 
+    @Option(names = "--cpu", description = "Compute on the CPU even when a CUDA device is present.")
+    boolean cpu;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    int threads;
+
+    @Option(names = "--reserve-ram", description = "GB of RAM to keep free when deciding to unload models (default 1).")
+    double reserveRam = 1.0;
+
     private String[] rawArgs = new String[0];
+
+    /** The tensor-runtime and model-memory flags ({@code --cpu}, {@code --threads}, {@code --reserve-ram}). */
+    public ComputeSettings computeSettings() {
+        return new ComputeSettings(cpu, threads, Math.round(reserveRam * 1024 * 1024 * 1024));
+    }
 
     public CliOptions withRawArgs(String[] args) {
         this.rawArgs = args.clone();

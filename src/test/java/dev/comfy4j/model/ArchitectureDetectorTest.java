@@ -33,7 +33,8 @@ class ArchitectureDetectorTest {
             assertThat(a.unet().channelMult()).containsExactly(1, 2, 4, 4);
             assertThat(a.unet().numResBlocks()).containsExactly(2, 2, 2, 2);
             assertThat(a.unet().transformerDepth()).containsExactly(1, 1, 1, 1, 1, 1, 0, 0);
-            assertThat(a.unet().transformerDepthOutput()).containsExactly(0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+            // ComfyUI lists output depths in input-block order (deepest output block first)
+            assertThat(a.unet().transformerDepthOutput()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0);
             assertThat(a.unet().contextDim()).isEqualTo(32);
         }
     }
