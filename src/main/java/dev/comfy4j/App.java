@@ -16,6 +16,8 @@ import dev.comfy4j.server.routes.HistoryRoutes;
 import dev.comfy4j.server.routes.PromptRoutes;
 import dev.comfy4j.server.routes.QueueRoutes;
 import dev.comfy4j.server.routes.SystemRoutes;
+import dev.comfy4j.tensor.RuntimeOptions;
+import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,7 @@ public final class App implements AutoCloseable {
 
     private App(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
         this.config = config;
+        TorchRuntime.start(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         this.engine = engineFactory.apply(config);
         this.folders = Folders.create(config);
         this.logs = LogCapture.attachToStandardStreams();

@@ -108,21 +108,34 @@ public final class CliOptions implements Callable<Integer> {
 
     public ServerConfig toConfig() {
         Path base = (baseDirectory != null ? baseDirectory : Path.of("")).toAbsolutePath().normalize();
-        CacheMode cache = cacheNone ? new CacheMode.None()
-                : cacheLru != null ? new CacheMode.Lru(cacheLru) : new CacheMode.Classic();
-        Path db = database == null ? base.resolve("comfy4j.db")
-                : database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize();
+        ServerConfig.Builder config = ServerConfig.builder(base)
+                .port(port)
+                .corsOrigin(corsOrigin)
+                .maxUploadBytes(Math.round(maxUploadSize * 1024 * 1024))
+                .previewMethod(previewMethod)
+                .previewSize(previewSize)
+                .disableMetadata(disableMetadata)
+                .verbose(verbose != null)
+                .compute(computeSettings())
+                .argv(List.of(rawArgs));
         List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new ServerConfig(addresses.isEmpty() ? List.of("127.0.0.1") : addresses, port, corsOrigin,
-                Math.round(maxUploadSize * 1024 * 1024), base,
-                abs(inputDirectory, base.resolve("input")), abs(outputDirectory, base.resolve("output")),
-                abs(tempDirectory, base).resolve("temp"), abs(userDirectory, base.resolve("user")),
-                base.resolve("models"), frontEndRoot == null ? null : abs(frontEndRoot, null), previewMethod,
-                previewSize, disableMetadata, cache, db, verbose != null, List.of(rawArgs));
+        if (!addresses.isEmpty()) config.listen(addresses);
+        if (cacheNone) config.cacheMode(new CacheMode.None());
+        else if (cacheLru != null) config.cacheMode(new CacheMode.Lru(cacheLru));
+        if (database != null) {
+            config.database(database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize());
+        }
+        if (inputDirectory != null) config.inputDirectory(abs(inputDirectory));
+        if (outputDirectory != null) config.outputDirectory(abs(outputDirectory));
+        if (userDirectory != null) config.userDirectory(abs(userDirectory));
+        // ComfyUI appends "temp" to --temp-directory.
+        config.tempDirectory((tempDirectory != null ? abs(tempDirectory) : base).resolve("temp"));
+        if (frontEndRoot != null) config.frontEndRoot(abs(frontEndRoot));
+        return config.build();
     }
 
-    private static Path abs(Path p, Path fallback) {
-        return p == null ? fallback : p.toAbsolutePath().normalize();
+    private static Path abs(Path p) {
+        return p.toAbsolutePath().normalize();
     }
 
     @Override

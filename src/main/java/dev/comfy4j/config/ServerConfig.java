@@ -10,6 +10,7 @@ import java.util.List;
  * @param corsOrigin null when CORS is off (the origin check runs instead)
  * @param frontEndRoot null for the built-in status page
  * @param database null for ComfyUI's memory-only queue and history
+ * @param argv the command line as given, for {@code /system_stats}
  */
 public record ServerConfig(
         List<String> listen,
@@ -29,49 +30,134 @@ public record ServerConfig(
         CacheMode cacheMode,
         Path database,
         boolean verbose,
+        ComputeSettings compute,
         List<String> argv) {
 
-    /** Defaults for a server rooted at {@code base}: what tests start with. */
+    /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
+        return builder(base).build();
+    }
+
+    /** A builder holding the defaults for {@code base}. */
+    public static Builder builder(Path base) {
         Path b = base.toAbsolutePath().normalize();
-        return new ServerConfig(List.of("127.0.0.1"), 8188, null, 100L * 1024 * 1024, b,
-                b.resolve("input"), b.resolve("output"), b.resolve("temp"), b.resolve("user"), b.resolve("models"),
-                null, "none", 512, false, new CacheMode.Classic(), b.resolve("comfy4j.db"), false, List.of());
+        Builder builder = new Builder();
+        builder.listen = List.of("127.0.0.1");
+        builder.port = 8188;
+        builder.maxUploadBytes = 100L * 1024 * 1024;
+        builder.baseDirectory = b;
+        builder.inputDirectory = b.resolve("input");
+        builder.outputDirectory = b.resolve("output");
+        builder.tempDirectory = b.resolve("temp");
+        builder.userDirectory = b.resolve("user");
+        builder.modelsDirectory = b.resolve("models");
+        builder.previewMethod = "none";
+        builder.previewSize = 512;
+        builder.cacheMode = new CacheMode.Classic();
+        builder.database = b.resolve("comfy4j.db");
+        builder.compute = new ComputeSettings(false, 0, 1L << 30);
+        builder.argv = List.of();
+        return builder;
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(listen, newPort, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                previewSize, disableMetadata, cacheMode, database, verbose, argv);
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.listen = listen;
+        b.port = port;
+        b.corsOrigin = corsOrigin;
+        b.maxUploadBytes = maxUploadBytes;
+        b.baseDirectory = baseDirectory;
+        b.inputDirectory = inputDirectory;
+        b.outputDirectory = outputDirectory;
+        b.tempDirectory = tempDirectory;
+        b.userDirectory = userDirectory;
+        b.modelsDirectory = modelsDirectory;
+        b.frontEndRoot = frontEndRoot;
+        b.previewMethod = previewMethod;
+        b.previewSize = previewSize;
+        b.disableMetadata = disableMetadata;
+        b.cacheMode = cacheMode;
+        b.database = database;
+        b.verbose = verbose;
+        b.compute = compute;
+        b.argv = argv;
+        return b;
     }
 
-    public ServerConfig withDatabase(Path newDatabase) {
-        return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                previewSize, disableMetadata, cacheMode, newDatabase, verbose, argv);
-    }
+    public ServerConfig withPort(int value) { return toBuilder().port(value).build(); }
 
-    public ServerConfig withCors(String origin) {
-        return new ServerConfig(listen, port, origin, maxUploadBytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                previewSize, disableMetadata, cacheMode, database, verbose, argv);
-    }
+    public ServerConfig withDatabase(Path value) { return toBuilder().database(value).build(); }
 
-    public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(listen, port, corsOrigin, bytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                previewSize, disableMetadata, cacheMode, database, verbose, argv);
-    }
+    public ServerConfig withCors(String origin) { return toBuilder().corsOrigin(origin).build(); }
 
-    public ServerConfig withCacheMode(CacheMode mode) {
-        return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                previewSize, disableMetadata, mode, database, verbose, argv);
-    }
+    public ServerConfig withMaxUploadBytes(long value) { return toBuilder().maxUploadBytes(value).build(); }
 
-    public ServerConfig withFrontEndRoot(Path root) {
-        return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
-                outputDirectory, tempDirectory, userDirectory, modelsDirectory, root, previewMethod,
-                previewSize, disableMetadata, cacheMode, database, verbose, argv);
+    public ServerConfig withCacheMode(CacheMode value) { return toBuilder().cacheMode(value).build(); }
+
+    public ServerConfig withFrontEndRoot(Path value) { return toBuilder().frontEndRoot(value).build(); }
+
+    /** Named setters over the record's fields; {@link ServerConfig#builder} starts from the defaults. */
+    public static final class Builder {
+        private List<String> listen;
+        private int port;
+        private String corsOrigin;
+        private long maxUploadBytes;
+        private Path baseDirectory;
+        private Path inputDirectory;
+        private Path outputDirectory;
+        private Path tempDirectory;
+        private Path userDirectory;
+        private Path modelsDirectory;
+        private Path frontEndRoot;
+        private String previewMethod;
+        private int previewSize;
+        private boolean disableMetadata;
+        private CacheMode cacheMode;
+        private Path database;
+        private boolean verbose;
+        private ComputeSettings compute;
+        private List<String> argv;
+
+        private Builder() {}
+
+        public Builder listen(List<String> v) { listen = List.copyOf(v); return this; }
+
+        public Builder port(int v) { port = v; return this; }
+
+        public Builder corsOrigin(String v) { corsOrigin = v; return this; }
+
+        public Builder maxUploadBytes(long v) { maxUploadBytes = v; return this; }
+
+        public Builder inputDirectory(Path v) { inputDirectory = v; return this; }
+
+        public Builder outputDirectory(Path v) { outputDirectory = v; return this; }
+
+        public Builder tempDirectory(Path v) { tempDirectory = v; return this; }
+
+        public Builder userDirectory(Path v) { userDirectory = v; return this; }
+
+        public Builder frontEndRoot(Path v) { frontEndRoot = v; return this; }
+
+        public Builder previewMethod(String v) { previewMethod = v; return this; }
+
+        public Builder previewSize(int v) { previewSize = v; return this; }
+
+        public Builder disableMetadata(boolean v) { disableMetadata = v; return this; }
+
+        public Builder cacheMode(CacheMode v) { cacheMode = v; return this; }
+
+        public Builder database(Path v) { database = v; return this; }
+
+        public Builder verbose(boolean v) { verbose = v; return this; }
+
+        public Builder compute(ComputeSettings v) { compute = v; return this; }
+
+        public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
+                    outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, argv);
+        }
     }
 }

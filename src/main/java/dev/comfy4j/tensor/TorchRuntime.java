@@ -62,6 +62,21 @@ public final class TorchRuntime {
         return state;
     }
 
+    /** The version of the bytedeco PyTorch build on the class path, e.g. {@code 2.10.0-1.5.13}. */
+    public static String version() {
+        // The jar manifest is gone in a shaded jar; Maven's pom.properties survives shading.
+        try (var in = torch.class.getResourceAsStream("/META-INF/maven/org.bytedeco/pytorch/pom.properties")) {
+            if (in != null) {
+                var properties = new java.util.Properties();
+                properties.load(in);
+                return properties.getProperty("version", "unknown");
+            }
+        } catch (java.io.IOException e) {
+            LOG.debug("cannot read the PyTorch build version: {}", e.getMessage());
+        }
+        return "unknown";
+    }
+
     /** Starts with {@link RuntimeOptions#defaults()} unless already started. */
     public static State ensureStarted() {
         State s = state;

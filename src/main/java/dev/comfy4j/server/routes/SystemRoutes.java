@@ -9,10 +9,9 @@ import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import dev.comfy4j.tensor.Device;
+import dev.comfy4j.tensor.MemoryStats;
+import dev.comfy4j.tensor.TorchRuntime;
 import java.util.Locale;
 
 /** {@code /system_stats}, {@code /features} and {@code /object_info} (API spec §9, §11.2, §11.3). */
@@ -45,51 +44,32 @@ public final class SystemRoutes implements RouteFamily {
     }
 
     private void systemStats(Exchange ex) {
-        MemoryInfo memory = MemoryInfo.read();
+        MemoryStats memory = MemoryStats.read();
         ObjectNode body = Json.object();
         ObjectNode system = body.putObject("system");
         system.put("os", System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "nt" : "posix");
-        system.put("ram_total", memory.total());
-        system.put("ram_free", memory.available());
+        system.put("ram_total", memory.ramTotal());
+        system.put("ram_free", memory.ramFree());
         system.put("comfyui_version", COMFYUI_VERSION);
         system.putNull("required_frontend_version");
         system.putNull("installed_templates_version");
         system.putNull("required_templates_version");
         system.put("python_version", "comfy4j " + App.VERSION + " on Java " + Runtime.version());
-        system.put("pytorch_version", "none");
+        system.put("pytorch_version", "libtorch " + TorchRuntime.version() + " (JavaCPP)");
         system.put("embedded_python", false);
         ArrayNode argv = system.putArray("argv");
         argv.add("comfy4j");
         config.argv().forEach(argv::add);
-        ArrayNode devices = body.putArray("devices");
-        ObjectNode cpu = devices.addObject();
-        cpu.put("name", "cpu");
-        cpu.put("type", "cpu");
-        cpu.putNull("index");
-        cpu.put("vram_total", memory.total());
-        cpu.put("vram_free", memory.available());
-        cpu.put("torch_vram_total", memory.total());
-        cpu.put("torch_vram_free", memory.available());
+        Device device = memory.device();
+        ObjectNode entry = body.putArray("devices").addObject();
+        entry.put("name", device.toString());
+        entry.put("type", device.isCuda() ? "cuda" : "cpu");
+        if (device.isCuda()) entry.put("index", device.index());
+        else entry.putNull("index");
+        entry.put("vram_total", memory.deviceTotal());
+        entry.put("vram_free", memory.deviceFree());
+        entry.put("torch_vram_total", memory.deviceTotal());
+        entry.put("torch_vram_free", memory.deviceFree());
         ex.json(body);
-    }
-
-    /** Physical memory in bytes, from /proc/meminfo where there is one, else the JVM's view. */
-    record MemoryInfo(long total, long available) {
-        static MemoryInfo read() {
-            try {
-                List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-                return new MemoryInfo(kib(lines, "MemTotal:"), kib(lines, "MemAvailable:"));
-            } catch (IOException | RuntimeException e) {
-                var os = (com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-                return new MemoryInfo(os.getTotalMemorySize(), os.getFreeMemorySize());
-            }
-        }
-
-        private static long kib(List<String> lines, String key) {
-            return lines.stream().filter(l -> l.startsWith(key)).findFirst()
-                    .map(l -> Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]) * 1024)
-                    .orElseThrow();
-        }
     }
 }
