@@ -43,7 +43,8 @@ class ExecutionOrderTest {
         // The DFS pends 3, 2, 1 (LIFO), so 2 runs first; 1 has 2's signature and is then a cache hit
         // when staged (no executing event), like ComfyUI.
         assertThat(run.order()).containsExactly("2", "3");
-        assertThat(run.events().ofType("executed")).isEmpty();
+        assertThat(run.events().ofType("executed").get(0))
+                .isEqualTo(Prompts.json("{'node': '1', 'display_node': '1', 'output': null, 'prompt_id': 'p'}"));
         assertThat(p.calls("TestPass")).isEqualTo(1);
     }
 
