@@ -61,11 +61,11 @@ public final class PyRegex {
         while ((count <= 0 || done < count) && m.find()) {
             out.append(s, last, m.start());
             for (Object part : parts) {
-                if (part instanceof String literal) {
-                    out.append(literal);
-                } else {
-                    String g = part instanceof Integer index ? m.group(index) : m.group((String) part);
+                if (part instanceof GroupRef ref) {
+                    String g = ref.index() != null ? m.group(ref.index()) : m.group(ref.name());
                     if (g != null) out.append(g);
+                } else {
+                    out.append((String) part);
                 }
             }
             last = m.end();
@@ -74,7 +74,10 @@ public final class PyRegex {
         return out.append(s, last, s.length()).toString();
     }
 
-    /** Splits a Python replacement template into literal strings and group references (Integer / name). */
+    /** A group reference of a replacement template: by number or by name. */
+    record GroupRef(Integer index, String name) {}
+
+    /** Splits a Python replacement template into literal strings and {@link GroupRef}s. */
     static List<Object> parseTemplate(String t, Pattern pattern) {
         List<Object> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
@@ -124,7 +127,7 @@ public final class PyRegex {
                 }
                 if (!literal.isEmpty()) parts.add(literal.toString());
                 literal.setLength(0);
-                parts.add(ref);
+                parts.add(ref instanceof Integer index ? new GroupRef(index, null) : new GroupRef(null, (String) ref));
             }
         }
         if (!literal.isEmpty()) parts.add(literal.toString());

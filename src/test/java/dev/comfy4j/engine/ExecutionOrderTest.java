@@ -12,10 +12,10 @@ class ExecutionOrderTest {
     /** 3 = KSampler (a = latent_image, b = model, c = negative, d = positive), 8 = VAEDecode, 9 = SaveImage. */
     private static String graph(String samplerInputs) {
         return "{'3': {'class_type': 'TestPass', 'inputs': {" + samplerInputs + "}},"
-                + "'4': {'class_type': 'TestPass', 'inputs': {}},"
-                + "'5': {'class_type': 'TestPass', 'inputs': {}},"
-                + "'6': {'class_type': 'TestPass', 'inputs': {'a': ['4', 0]}},"
-                + "'7': {'class_type': 'TestPass', 'inputs': {'a': ['4', 0]}},"
+                + "'4': {'class_type': 'TestPass', 'inputs': {'b': 'checkpoint'}},"
+                + "'5': {'class_type': 'TestPass', 'inputs': {'b': 'latent'}},"
+                + "'6': {'class_type': 'TestPass', 'inputs': {'a': ['4', 0], 'b': 'positive'}},"
+                + "'7': {'class_type': 'TestPass', 'inputs': {'a': ['4', 0], 'b': 'negative'}},"
                 + "'8': {'class_type': 'TestPass', 'inputs': {'a': ['3', 0], 'b': ['4', 0]}},"
                 + "'9': {'class_type': 'TestOutput', 'inputs': {'a': ['8', 0]}}}";
     }
@@ -32,6 +32,20 @@ class ExecutionOrderTest {
         Prompts p = new Prompts();
         var run = p.run(graph("'b': ['4', 0], 'd': ['6', 0], 'c': ['7', 0], 'a': ['5', 0]"));
         assertThat(run.order()).containsExactly("4", "5", "7", "6", "3", "8", "9");
+    }
+
+    @Test
+    void structurallyIdenticalNodesShareOneResult() {
+        Prompts p = new Prompts();
+        var run = p.run("{'1': {'class_type': 'TestPass', 'inputs': {'a': 'same'}},"
+                + "'2': {'class_type': 'TestPass', 'inputs': {'a': 'same'}},"
+                + "'3': {'class_type': 'TestOutput', 'inputs': {'a': ['1', 0], 'b': ['2', 0]}}}");
+        // The DFS pends 3, 2, 1 (LIFO), so 2 runs first; 1 has 2's signature and is then a cache hit
+        // when staged (no executing event), like ComfyUI.
+        assertThat(run.order()).containsExactly("2", "3");
+        assertThat(run.events().ofType("executed").get(0))
+                .isEqualTo(Prompts.json("{'node': '1', 'display_node': '1', 'output': null, 'prompt_id': 'p'}"));
+        assertThat(p.calls("TestPass")).isEqualTo(1);
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects engine events in order, as {@code {type, data}} pairs. */
-final class RecordingListener implements ExecutionListener {
+class RecordingListener implements ExecutionListener {
     record Event(String type, ObjectNode data) {}
 
     final List<Event> events = new ArrayList<>();

@@ -62,7 +62,8 @@ class ValidationConformanceTest {
             targets = new ArrayList<>();
             for (JsonNode t : body.get("partial_execution_targets")) targets.add(t.asText());
         }
-        ValidationOutcome outcome = engine().validate("p", body.get("prompt"), targets);
+        GraphEngine engine = engine();
+        ValidationOutcome outcome = engine.validate("p", body.get("prompt"), targets);
         JsonNode expected = step.get("expect").get("json");
         boolean unordered = step.path("compare").path("unordered").size() > 0;
 
@@ -84,6 +85,15 @@ class ValidationConformanceTest {
             List<String> outputs = new ArrayList<>();
             entry.get("prompt").get(4).forEach(n -> outputs.add(n.asText()));
             assertThat(outcome.outputs()).containsExactlyInAnyOrderElementsOf(outputs);
+            // Run it: the UI outputs and meta must be the recorded history's.
+            RecordingListener events = new RecordingListener();
+            ExecutionOutcome run = engine.execute("p", outcome.prompt(), Json.object(), outcome.outputs(), events);
+            assertThat(run.success()).isTrue();
+            assertThat(run.outputs()).isEqualTo(entry.get("outputs"));
+            assertThat(run.meta()).isEqualTo(entry.get("meta"));
+            List<String> recorded = new ArrayList<>();
+            entry.get("status").get("messages").forEach(m -> recorded.add(m.get(0).asText()));
+            assertThat(events.types().stream().filter(t -> t.startsWith("execution_")).toList()).isEqualTo(recorded);
         }
     }
 
