@@ -19,6 +19,7 @@ import dev.comfy4j.server.routes.SystemRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -38,10 +39,10 @@ public final class App implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
-    private App(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
+    private App(ServerConfig config, BiFunction<ServerConfig, Folders, Engine> engineFactory) {
         this.config = config;
-        this.engine = engineFactory.apply(config);
         this.folders = Folders.create(config);
+        this.engine = engineFactory.apply(config, folders);
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
@@ -68,7 +69,7 @@ public final class App implements AutoCloseable {
 
     /** Starts with another engine: tests of the job and server layers use scripted ones. */
     public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
-        return new App(config, engineFactory);
+        return new App(config, (c, folders) -> engineFactory.apply(c));
     }
 
     public int port() {
