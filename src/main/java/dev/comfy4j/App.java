@@ -21,6 +21,7 @@ import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -40,11 +41,11 @@ public final class App implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
-    private App(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
+    private App(ServerConfig config, BiFunction<ServerConfig, Folders, Engine> engineFactory) {
         this.config = config;
         TorchRuntime.start(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
-        this.engine = engineFactory.apply(config);
         this.folders = Folders.create(config);
+        this.engine = engineFactory.apply(config, folders);
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
@@ -71,7 +72,7 @@ public final class App implements AutoCloseable {
 
     /** Starts with another engine: tests of the job and server layers use scripted ones. */
     public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
-        return new App(config, engineFactory);
+        return new App(config, (c, folders) -> engineFactory.apply(c));
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.cache.CacheSet;
+import dev.comfy4j.files.Folders;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.CoreNodes;
 import dev.comfy4j.nodes.NodeRegistry;
@@ -38,9 +39,9 @@ public final class GraphEngine implements Engine {
         this.caches = CacheSet.create(config.cacheMode(), registry);
     }
 
-    /** The engine with the built-in node catalogue; the server calls this. */
-    public static GraphEngine create(ServerConfig config) {
-        return new GraphEngine(config, CoreNodes.registry());
+    /** The engine with the built-in node catalogue, file nodes included; the server calls this. */
+    public static GraphEngine create(ServerConfig config, Folders folders) {
+        return new GraphEngine(config, CoreNodes.registry(folders));
     }
 
     public NodeRegistry registry() {

@@ -1,5 +1,7 @@
 package dev.comfy4j.nodes;
 
+import dev.comfy4j.files.Folders;
+import dev.comfy4j.nodes.image.ImageNodes;
 import dev.comfy4j.nodes.primitive.PrimitiveBoolean;
 import dev.comfy4j.nodes.primitive.PrimitiveFloat;
 import dev.comfy4j.nodes.primitive.PrimitiveInt;
@@ -25,8 +27,19 @@ import dev.comfy4j.nodes.utils.PreviewAny;
 public final class CoreNodes {
     private CoreNodes() {}
 
+    /** The catalogue without the nodes that read or write files (no folders to give them). */
     public static NodeRegistry registry() {
-        return new NodeRegistry()
+        return registry(null);
+    }
+
+    /**
+     * The whole catalogue. The nodes that read or write files (LoadImage, SaveImage, ...) get
+     * {@code folders}; with null they are left out.
+     */
+    public static NodeRegistry registry(Folders folders) {
+        NodeRegistry r = new NodeRegistry();
+        ImageNodes.register(r, folders);
+        return r
                 .register(PrimitiveString::new)
                 .register(PrimitiveStringMultiline::new)
                 .register(PrimitiveInt::new)

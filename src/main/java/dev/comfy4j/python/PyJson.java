@@ -9,7 +9,12 @@ import java.util.Map;
 public final class PyJson {
     private PyJson() {}
 
-    /** @throws PyError TypeError for a value json cannot serialise (like Python) */
+    /** {@code json.dumps(value)}: one line, ", " and ": " separators, ASCII only. */
+    public static String dumps(Object value) {
+        return dumps(value, -1);
+    }
+
+    /** @throws PyError TypeError for a value json cannot serialise (like Python); a negative indent means none */
     public static String dumps(Object value, int indent) {
         StringBuilder out = new StringBuilder();
         write(out, value, indent, 0);
@@ -33,7 +38,7 @@ public final class PyJson {
                 }
                 out.append('[');
                 for (int i = 0; i < list.size(); i++) {
-                    if (i > 0) out.append(',');
+                    if (i > 0) out.append(indent < 0 ? ", " : ",");
                     newline(out, indent, level + 1);
                     write(out, list.get(i), indent, level + 1);
                 }
@@ -48,7 +53,7 @@ public final class PyJson {
                 out.append('{');
                 boolean first = true;
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) out.append(',');
+                    if (!first) out.append(indent < 0 ? ", " : ",");
                     first = false;
                     newline(out, indent, level + 1);
                     string(out, String.valueOf(e.getKey()));
@@ -63,6 +68,7 @@ public final class PyJson {
     }
 
     private static void newline(StringBuilder out, int indent, int level) {
+        if (indent < 0) return;
         out.append('\n').append(" ".repeat(indent * level));
     }
 

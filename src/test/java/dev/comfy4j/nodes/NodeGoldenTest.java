@@ -1,0 +1,175 @@
+package dev.comfy4j.nodes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfy4j.engine.SharedFiles;
+import dev.comfy4j.files.PngText;
+import dev.comfy4j.model.SafetensorsFile;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every recorded case (shared golden/nodes, from ComfyUI 0.3.64) of every node we implement, run in
+ * manifest order against one output folder, compared within the manifest's tolerance. Cases of nodes
+ * we do not register are skipped. Skipped as a whole when the shared folder is absent.
+ */
+class NodeGoldenTest {
+    @TempDir
+    static Path scratch;
+    static GoldenCases golden;
+
+    @BeforeAll
+    static void open() throws Exception {
+        Path root = SharedFiles.ROOT.resolve("golden/nodes");
+        if (Files.exists(root.resolve("manifest.json"))) golden = new GoldenCases(root, scratch);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (golden != null) golden.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> recordedCases() {
+        SharedFiles.require("golden/nodes/manifest.json");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : golden.manifest.get("cases")) {
+            String node = c.get("node").asText();
+            if (!golden.registry.contains(node) || !ours(golden.registry.get(node).prototype())) continue;
+            tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> run(c)));
+        }
+        return tests.stream();
+    }
+
+    /** The image, mask and latent nodes (other packages have their own tests). */
+    private static boolean ours(Node node) {
+        String pkg = node.getClass().getPackageName();
+        return pkg.endsWith(".image") || pkg.endsWith(".mask") || pkg.endsWith(".latent");
+    }
+
+    private static void run(JsonNode c) throws Exception {
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> args = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = c.get("inputs").fields(); it.hasNext(); ) {
+                var e = it.next();
+                args.put(e.getKey(), golden.decode(e.getValue()));
+            }
+            JsonNode inputs = c.get("inputs");
+            var context = new GoldenCases.GoldenContext(inputs.get("prompt"), inputs.get("extra_pnginfo"));
+            Node node = golden.registry.get(c.get("node").asText()).factory().get();
+            NodeResult result;
+            try {
+                result = node.execute(NodeInputs.of(args), context);
+            } catch (Exception | Error ex) {
+                if (c.has("error") && !c.get("error").isNull()) return;
+                throw ex;
+            }
+            if (c.has("error") && !c.get("error").isNull()) fail("ComfyUI raises here: " + c.get("error"));
+            double atol = c.get("atol").asDouble();
+            double[] maxDiff = {0};
+            for (JsonNode out : c.get("outputs")) {
+                int index = out.get("index").asInt();
+                Object actual = result.values().get(index);
+                String diff = golden.compare("output " + index, actual, out.get("value"), atol, maxDiff);
+                if (diff != null) fail(diff);
+            }
+            if (c.has("ui")) compareUi(c.get("ui"), result);
+            if (c.has("written_files")) {
+                for (JsonNode f : c.get("written_files")) compareFile(f, result);
+            }
+        }
+    }
+
+    private static void compareUi(JsonNode expected, NodeResult result) {
+        assertTrue(result.ui() != null, "the node returned no UI");
+        String want = expected.toString().replaceAll("ComfyUI_temp_[a-z]{5}_", "ComfyUI_temp_?????_");
+        String got = result.ui().toString().replaceAll("ComfyUI_temp_[a-z]{5}_", "ComfyUI_temp_?????_");
+        assertEquals(dev.comfy4j.json.Json.MAPPER.valueToTree(parse(want)), dev.comfy4j.json.Json.MAPPER.valueToTree(parse(got)));
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return dev.comfy4j.json.Json.parse(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Finds the file the node wrote (the i-th UI entry of the same kind) and compares its decoded content. */
+    private static void compareFile(JsonNode f, NodeResult result) throws Exception {
+        JsonNode as = f.get("written_as");
+        String type = as.get("type").asText();
+        Path dir = golden.folders.directoryByType(type).orElseThrow().resolve(as.get("subfolder").asText());
+        String name = as.get("filename").asText();
+        Path file = dir.resolve(name);
+        if (name.startsWith("ComfyUI_temp_")) {
+            String pattern = name.replaceAll("ComfyUI_temp_[a-z]{5}_", "ComfyUI_temp_[a-z]{5}_");
+            try (var s = Files.list(dir)) {
+                file = s.filter(p -> p.getFileName().toString().matches(pattern)).findFirst().orElseThrow();
+            }
+        }
+        assertTrue(Files.exists(file), "not written: " + file);
+        if (name.endsWith(".png")) {
+            byte[] bytes = Files.readAllBytes(file);
+            Map<String, String> text = PngText.read(bytes);
+            Map<String, String> want = new LinkedHashMap<>();
+            for (JsonNode t : f.get("text_chunks")) want.put(t.get("keyword").asText(), t.get("text").asText());
+            assertEquals(want, text, "PNG text chunks");
+            if (f.get("frames").asInt() == 1) {
+                BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+                try (Tensor pixels = pixels(img, f.get("mode").asText())) {
+                    String diff = golden.compare("file pixels", pixels, f.get("decoded_pixels_div255"), 0, new double[1]);
+                    if (diff != null) fail(diff);
+                }
+            }
+        } else if (name.endsWith(".latent")) {
+            try (SafetensorsFile st = SafetensorsFile.open(file)) {
+                Map<String, String> meta = new LinkedHashMap<>(st.metadata());
+                Map<String, String> want = new LinkedHashMap<>();
+                f.get("metadata").fields().forEachRemaining(e -> want.put(e.getKey(), e.getValue().asText()));
+                assertEquals(want, meta, "latent metadata");
+                for (Iterator<Map.Entry<String, JsonNode>> it = f.get("tensors").fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    String diff = golden.compare("latent " + e.getKey(), st.tensor(e.getKey()), e.getValue(), 0, new double[1]);
+                    if (diff != null) fail(diff);
+                }
+            }
+        }
+    }
+
+    private static Tensor pixels(BufferedImage img, String mode) {
+        int w = img.getWidth(), h = img.getHeight();
+        int c = mode.equals("RGBA") ? 4 : 3;
+        float[] v = new float[w * h * c];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = img.getRGB(x, y);
+                int o = (y * w + x) * c;
+                v[o] = ((p >> 16) & 0xff) / 255f;
+                v[o + 1] = ((p >> 8) & 0xff) / 255f;
+                v[o + 2] = (p & 0xff) / 255f;
+                if (c == 4) v[o + 3] = (p >>> 24) / 255f;
+            }
+        }
+        return Tensor.fromFloats(v, 1, h, w, c);
+    }
+}
