@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.engine.SharedFiles;
+import dev.comfy4j.files.Folders;
 import dev.comfy4j.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /** Every implemented node's /object_info entry equals ComfyUI 0.3.64's, key order and number types included. */
 class ObjectInfoGoldenTest {
-    private final GraphEngine engine = GraphEngine.create(ServerConfig.defaults(Path.of("target", "engine-test")));
+    private static final ServerConfig CONFIG = ServerConfig.defaults(Path.of("target", "engine-test"));
+    private final GraphEngine engine = GraphEngine.create(CONFIG, Folders.create(CONFIG));
 
     @Test
     void everyImplementedNodeMatchesTheGolden() throws Exception {
         JsonNode golden = SharedFiles.json("golden/comfyui/object_info.json");
         ObjectNode mine = engine.objectInfo();
-        assertThat(mine.size()).isEqualTo(17);
+        assertThat(mine.size()).as("the primitive and string nodes at least").isGreaterThanOrEqualTo(17);
         mine.fieldNames().forEachRemaining(name -> {
             assertThat(golden.has(name)).as(name + " exists in ComfyUI").isTrue();
             // Serialised text compares key order and int/float spelling, which JsonNode.equals does not.
