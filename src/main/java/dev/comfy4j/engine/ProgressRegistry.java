@@ -16,6 +16,8 @@ final class ProgressRegistry {
         String state = "pending";
         Number value = 0L;
         Number max = 1L;
+        /** The node's entry as last sent; replaced (never changed) on updates, so payloads may share it. */
+        ObjectNode json;
     }
 
     private final String promptId;
@@ -34,6 +36,7 @@ final class ProgressRegistry {
         s.state = "running";
         s.value = 0.0;
         s.max = 1.0;
+        s.json = null;
         send();
     }
 
@@ -42,6 +45,7 @@ final class ProgressRegistry {
         s.state = "running";
         s.value = value;
         s.max = max;
+        s.json = null;
         send();
     }
 
@@ -49,6 +53,7 @@ final class ProgressRegistry {
         State s = nodes.computeIfAbsent(nodeId, k -> new State());
         s.state = "finished";
         s.value = s.max;
+        s.json = null;
         send();
     }
 
@@ -70,16 +75,22 @@ final class ProgressRegistry {
         ObjectNode out = data.putObject("nodes");
         nodes.forEach((id, s) -> {
             if (s.state.equals("pending")) return;
-            ObjectNode n = out.putObject(id);
-            n.set("value", PyValues.toJson(s.value));
-            n.set("max", PyValues.toJson(s.max));
-            n.put("state", s.state);
-            n.put("node_id", id);
-            n.put("prompt_id", promptId);
-            n.put("display_node_id", prompt.displayNodeId(id));
-            n.put("parent_node_id", prompt.parentNodeId(id));
-            n.put("real_node_id", prompt.realNodeId(id));
+            if (s.json == null) s.json = entry(id, s);
+            out.set(id, s.json);
         });
         listener.event("progress_state", data);
+    }
+
+    private ObjectNode entry(String id, State s) {
+        ObjectNode n = Json.object();
+        n.set("value", PyValues.toJson(s.value));
+        n.set("max", PyValues.toJson(s.max));
+        n.put("state", s.state);
+        n.put("node_id", id);
+        n.put("prompt_id", promptId);
+        n.put("display_node_id", prompt.displayNodeId(id));
+        n.put("parent_node_id", prompt.parentNodeId(id));
+        n.put("real_node_id", prompt.realNodeId(id));
+        return n;
     }
 }

@@ -68,6 +68,8 @@ final class PromptRun {
     private final Map<String, List<SubgraphResult>> pendingSubgraphResults = new HashMap<>();
     private List<String> currentOutputs = List.of();
     private Failure failure;
+    /** The node being executed, for errors the executor itself hits. */
+    private String staged;
 
     PromptRun(NodeRegistry registry, ServerConfig config, CacheSet caches, BooleanSupplier consumeInterrupt,
               String promptId, ObjectNode promptJson, ObjectNode extraData, List<String> outputsToExecute,
@@ -102,14 +104,38 @@ final class PromptRun {
         for (String id : prompt.originalIds()) if (caches.outputs().get(id) != null) cached.add(id);
         emit("execution_cached", withPrompt(cachedEvent), true);
 
-        executionList = new ExecutionList(prompt, registry, id -> caches.outputs().get(id) != null);
-        currentOutputs = List.copyOf(caches.outputs().allNodeIds());
-        for (String o : outputsToExecute) executionList.addNode(o);
+        boolean success;
+        String current = null;
+        try {
+            executionList = new ExecutionList(prompt, registry, id -> caches.outputs().get(id) != null);
+            currentOutputs = List.copyOf(caches.outputs().allNodeIds());
+            for (String o : outputsToExecute) {
+                current = o;
+                executionList.addNode(o);
+            }
+            success = loop();
+        } catch (RuntimeException | StackOverflowError ex) {
+            // The graph itself is broken (a link to a node that does not exist, say): ComfyUI's executor
+            // crashes here; we report it like a node error so the worker carries on.
+            PythonException p = PythonException.of(ex);
+            ObjectNode details = Json.object();
+            details.put("exception_message", p.message() + "\n");
+            details.put("exception_type", p.type());
+            details.set("traceback", p.traceback());
+            details.set("current_inputs", Json.object());
+            String blamed = staged != null ? prompt.realNodeId(staged) : current;
+            reportFailure(new Failure(blamed, false, details));
+            success = false;
+        }
+        if (success) emit("execution_success", withPrompt(Json.object()), true);
+        return outcome(success);
+    }
 
-        boolean success = true;
+    /** Runs staged nodes until the list is empty, a node fails or a cycle blocks everything. */
+    private boolean loop() {
         while (!executionList.isEmpty()) {
-            ExecutionList.Staged staged = executionList.stageNodeExecution();
-            if (staged instanceof ExecutionList.Staged.Cycle cycle) {
+            ExecutionList.Staged next = executionList.stageNodeExecution();
+            if (next instanceof ExecutionList.Staged.Cycle cycle) {
                 ObjectNode details = Json.object();
                 details.put("node_id", cycle.blamedNodeId());
                 details.put("exception_message", "Dependency cycle detected");
@@ -117,21 +143,19 @@ final class PromptRun {
                 details.putArray("traceback");
                 details.putArray("current_inputs");
                 reportFailure(new Failure(cycle.blamedNodeId(), false, details));
-                success = false;
-                break;
+                return false;
             }
-            String nodeId = ((ExecutionList.Staged.Ready) staged).nodeId();
+            String nodeId = ((ExecutionList.Staged.Ready) next).nodeId();
+            staged = nodeId;
             Status status = executeNode(nodeId);
             if (status == Status.FAILURE) {
                 reportFailure(failure);
-                success = false;
-                break;
+                return false;
             }
             if (status == Status.PENDING) executionList.unstageNodeExecution();
             else executionList.completeNodeExecution();
         }
-        if (success) emit("execution_success", withPrompt(Json.object()), true);
-        return outcome(success);
+        return true;
     }
 
     private ExecutionOutcome outcome(boolean success) {

@@ -51,6 +51,17 @@ class ErrorsAndInterruptTest {
     }
 
     @Test
+    void undeclaredLinkToAMissingNodeFailsThePromptNotTheEngine() {
+        Prompts.Run run = p.run("{'1': {'class_type': 'TestOutput', 'inputs': {'zz': ['ghost', 0]}}}");
+        assertThat(run.outcome().success()).isFalse();
+        ObjectNode e = run.events().last("execution_error");
+        assertThat(e.get("node_id").asText()).isEqualTo("1");
+        assertThat(e.get("exception_type").asText()).isEqualTo("comfy_execution.graph.NodeNotFoundError");
+        assertThat(e.get("exception_message").asText()).isEqualTo("Node ghost not found\n");
+        assertThat(p.run("{'1': {'class_type': 'PreviewAny', 'inputs': {'source': 1}}}").outcome().success()).isTrue();
+    }
+
+    @Test
     void interruptDuringProgressStopsThePromptAndTheNextRunsNormally() {
         ValidationOutcome v = p.validate("{'1': {'class_type': 'TestProgress', 'inputs': {'steps': 5}},"
                 + "'2': {'class_type': 'TestOutput', 'inputs': {'a': ['1', 0]}}}");

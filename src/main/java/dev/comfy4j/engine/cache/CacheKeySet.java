@@ -7,6 +7,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+/**
+ * A data key with its hash computed once: signature keys are deep nested lists, and the caches look
+ * them up many times per node.
+ */
+record CacheKey(Object value, int hash) {
+    CacheKey(Object value) {
+        this(value, value.hashCode());
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheKey k && k.hash == hash && k.value.equals(value);
+    }
+}
+
 /** The keys of the nodes one cache level serves in the current prompt (computed once per node). */
 final class CacheKeySet {
     private final KeyFunction function;
@@ -24,7 +44,7 @@ final class CacheKeySet {
     void addKeys(Collection<String> nodeIds) {
         for (String id : nodeIds) {
             if (keys.containsKey(id)) continue;
-            keys.put(id, function.key(prompt, id, fingerprints));
+            keys.put(id, new CacheKey(function.key(prompt, id, fingerprints)));
             subcacheKeys.put(id, List.of(id, prompt.node(id).classType()));
         }
     }
