@@ -69,7 +69,7 @@ public final class EngineBench {
     }
 
     private static void report(String name, ObjectNode prompt, CacheMode mode) {
-        GraphEngine engine = GraphEngine.create(ServerConfig.defaults(Path.of("target", "bench")).withCacheMode(mode));
+        GraphEngine engine = engine(ServerConfig.defaults(Path.of("target", "bench")).withCacheMode(mode));
         AtomicLong events = new AtomicLong();
         ExecutionListener counting = new Counting(events);
         long[] validate = new long[ROUNDS];
@@ -91,7 +91,7 @@ public final class EngineBench {
     }
 
     private static void reportCachedRerun(String name, ObjectNode prompt) {
-        GraphEngine engine = GraphEngine.create(ServerConfig.defaults(Path.of("target", "bench")));
+        GraphEngine engine = engine(ServerConfig.defaults(Path.of("target", "bench")));
         long[] execute = new long[ROUNDS];
         for (int r = -WARMUP; r < ROUNDS; r++) {
             ValidationOutcome v = engine.validate("b", prompt, null);
@@ -118,5 +118,9 @@ public final class EngineBench {
         @Override public void previewImage(String imageType, byte[] encoded, ObjectNode metadata) {}
 
         @Override public void progressText(String nodeId, String text) {}
+    }
+
+    private static GraphEngine engine(ServerConfig config) {
+        return GraphEngine.create(config, dev.comfy4j.files.Folders.create(config));
     }
 }
