@@ -1,6 +1,7 @@
 package dev.comfy4j.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class PromptQueue {
     private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
     private QueueItem running;
+    private ArrayNode runningTuple;
     private long counter;
     private long sequence;
 
@@ -68,6 +70,8 @@ public final class PromptQueue {
         }
         QueueItem item = pending.poll();
         running = item;
+        // A copy taken now, as ComfyUI does: the engine annotates the prompt while it runs.
+        runningTuple = item.toTuple().deepCopy();
         store.markRunning(item.sequence());
         changed();
         return Optional.of(item);
@@ -75,7 +79,10 @@ public final class PromptQueue {
 
     /** The running item is done (its history entry is written); not announced, the worker does that. */
     public synchronized void finish(QueueItem item) {
-        if (running == item) running = null;
+        if (running == item) {
+            running = null;
+            runningTuple = null;
+        }
         store.removeItem(item.sequence());
     }
 
@@ -90,6 +97,11 @@ public final class PromptQueue {
 
     public synchronized Optional<QueueItem> running() {
         return Optional.ofNullable(running);
+    }
+
+    /** The running item's tuple as it was when the worker took it, for {@code GET /queue}. */
+    public synchronized Optional<ArrayNode> runningTuple() {
+        return Optional.ofNullable(runningTuple);
     }
 
     /** Pending items in run order (ComfyUI shows heap order; sorted is a compatible superset). */

@@ -32,7 +32,7 @@ public final class QueueRoutes implements RouteFamily {
     private void list(Exchange ex) {
         ObjectNode body = Json.object();
         ArrayNode running = body.putArray("queue_running");
-        queue.running().ifPresent(item -> running.add(item.toTuple()));
+        queue.runningTuple().ifPresent(running::add);
         ArrayNode pending = body.putArray("queue_pending");
         for (QueueItem item : queue.pending()) pending.add(item.toTuple());
         ex.json(body);
