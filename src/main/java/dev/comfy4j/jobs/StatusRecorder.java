@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Passes events on and keeps the ones ComfyUI records in a history entry's {@code status.messages}:
- * start, cached, and the one final event. A blocked-input {@code execution_error} (it has no
- * timestamp) is sent but not recorded, as in ComfyUI.
+ * start, cached, and the one final event. A blocked-input {@code execution_error} is sent but not
+ * recorded, as in ComfyUI.
  */
 final class StatusRecorder implements ExecutionListener {
     private static final Set<String> RECORDED = Set.of("execution_start", "execution_cached", "execution_success",
@@ -24,12 +24,17 @@ final class StatusRecorder implements ExecutionListener {
 
     @Override
     public void event(String type, ObjectNode data) {
-        if (RECORDED.contains(type) && data.has("timestamp")) {
+        if (RECORDED.contains(type)) {
             ArrayNode pair = messages.addArray();
             pair.add(type);
             pair.add(data);
         }
         next.event(type, data);
+    }
+
+    @Override
+    public void executionBlocked(ObjectNode data) {
+        next.executionBlocked(data);
     }
 
     @Override

@@ -55,12 +55,16 @@ public final class PromptEventPublisher implements JobEvents {
                     JsonNode node = data.get("node");
                     executingNode = node != null && node.isTextual() ? node.asText() : null;
                 }
-                boolean blockedError = type.equals("execution_error") && !data.has("timestamp");
-                if (CLIENT_OR_BROADCAST.contains(type) || blockedError) {
+                if (CLIENT_OR_BROADCAST.contains(type)) {
                     toClientOrEveryone(clientId, type, data);
                 } else {
                     hub.sendTo(clientId, type, data);
                 }
+            }
+
+            @Override
+            public void executionBlocked(ObjectNode data) {
+                toClientOrEveryone(clientId, "execution_error", data);
             }
 
             @Override
