@@ -49,17 +49,29 @@ public final class PromptEventPublisher implements JobEvents {
         runningClient = clientId;
         executingNode = null;
         return new ExecutionListener() {
+            /** A type-1 preview waits for its tick's {@code progress} message: ComfyUI sends it after. */
+            private byte[] previewAfterProgress;
+
             @Override
             public void event(String type, ObjectNode data) {
                 if (type.equals("executing")) {
                     JsonNode node = data.get("node");
                     executingNode = node != null && node.isTextual() ? node.asText() : null;
                 }
+                if (!type.equals("progress")) sendPendingPreview();
                 if (CLIENT_OR_BROADCAST.contains(type)) {
                     toClientOrEveryone(clientId, type, data);
                 } else {
                     hub.sendTo(clientId, type, data);
                 }
+                if (type.equals("progress")) sendPendingPreview();
+            }
+
+            private void sendPendingPreview() {
+                if (previewAfterProgress == null) return;
+                if (clientId != null) hub.sendBinaryTo(clientId, previewAfterProgress);
+                else hub.broadcastBinary(previewAfterProgress);
+                previewAfterProgress = null;
             }
 
             @Override
@@ -73,13 +85,13 @@ public final class PromptEventPublisher implements JobEvents {
                     hub.sendBinaryTo(clientId, previewWithMetadata(encoded, metadata));
                     return;
                 }
-                byte[] frame = frame(PREVIEW_IMAGE, intBytes(imageType.equals("image/png") ? 2 : 1), encoded);
-                if (clientId != null) hub.sendBinaryTo(clientId, frame);
-                else hub.broadcastBinary(frame);
+                sendPendingPreview();
+                previewAfterProgress = frame(PREVIEW_IMAGE, intBytes(imageType.equals("image/png") ? 2 : 1), encoded);
             }
 
             @Override
             public void progressText(String nodeId, String text) {
+                sendPendingPreview();
                 byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
                 hub.broadcastBinary(frame(TEXT, intBytes(id.length), id, text.getBytes(StandardCharsets.UTF_8)));
             }

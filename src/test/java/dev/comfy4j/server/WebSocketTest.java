@@ -162,7 +162,10 @@ class WebSocketTest {
             ObjectNode b = body(prompt("Preview", "Out"));
             b.put("client_id", "modern");
             server.postJson("/prompt", b);
-            List<WsClient.Message> modernSeen = binaries(modern.until(WebSocketTest::isFinalExecuting));
+            List<WsClient.Message> modernAll = modern.until(WebSocketTest::isFinalExecuting);
+            assertThat(modernAll).extracting(WsClient.Message::type).containsSubsequence(
+                    "executing", "progress_state", "binary", "progress", "binary", "executing");
+            List<WsClient.Message> modernSeen = binaries(modernAll);
             assertThat(modernSeen).hasSize(2);
             ByteBuffer frame = ByteBuffer.wrap(modernSeen.get(0).binary());
             assertThat(frame.getInt()).isEqualTo(4);
@@ -176,7 +179,12 @@ class WebSocketTest {
 
             b.put("client_id", "plain");
             server.postJson("/prompt", b);
-            List<WsClient.Message> plainSeen = binaries(plain.until(WebSocketTest::isFinalExecuting));
+            List<WsClient.Message> plainAll = plain.until(WebSocketTest::isFinalExecuting);
+            // Type 1 comes after its tick's progress message; type 4 came before it.
+            int progress = plainAll.stream().map(WsClient.Message::type).toList().indexOf("progress");
+            assertThat(plainAll.get(progress - 1).type()).isEqualTo("progress_state");
+            assertThat(plainAll.get(progress + 1).type()).isEqualTo("binary");
+            List<WsClient.Message> plainSeen = binaries(plainAll);
             ByteBuffer type1 = ByteBuffer.wrap(plainSeen.get(0).binary());
             assertThat(type1.getInt()).isEqualTo(1);
             assertThat(type1.getInt()).isEqualTo(1); // JPEG

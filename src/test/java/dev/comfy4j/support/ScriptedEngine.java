@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An engine for testing the job and server layers on their own: it runs nodes in key order and
  * knows three classes. {@code Out} is an output node whose UI output is {@code {"text": [id]}};
  * {@code Gate} waits until the test {@link #release releases} it (or an interrupt); {@code Fail}
- * raises; {@code Preview} sends a preview image (bytes 1, 2, 3) and the progress text "hello". The real engine has its own tests.
+ * raises; {@code Preview} reports one progress tick with a preview image (bytes 1, 2, 3), then
+ * the progress text "hello". The real engine has its own tests.
  */
 public final class ScriptedEngine implements Engine {
     private final Semaphore gate = new Semaphore(0);
@@ -92,7 +93,14 @@ public final class ScriptedEngine implements Engine {
                 metadata.putNull("parent_node_id");
                 metadata.put("real_node_id", id);
                 metadata.put("image_type", "image/jpeg");
+                ObjectNode tick = Json.object();
+                tick.put("value", 1);
+                tick.put("max", 1);
+                tick.put("prompt_id", promptId);
+                tick.put("node", id);
+                listener.event("progress_state", tick); // (payload simplified: only its place matters here)
                 listener.previewImage("image/jpeg", new byte[] {1, 2, 3}, metadata);
+                listener.event("progress", tick);
                 listener.progressText(id, "hello");
             }
             if (type.equals("Fail")) {
