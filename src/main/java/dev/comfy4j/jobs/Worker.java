@@ -61,8 +61,12 @@ public final class Worker implements AutoCloseable {
         while (!stopping) {
             try {
                 Optional<QueueItem> next = queue.take(200, TimeUnit.MILLISECONDS);
-                if (next.isPresent()) run(next.get());
+                // A /free that came before this prompt applies before it runs, not after.
                 housekeeping();
+                if (next.isPresent()) {
+                    run(next.get());
+                    housekeeping();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
