@@ -28,6 +28,7 @@ final class GoldenNodes {
 
     static void registerAll(NodeRegistry registry, JsonNode objectInfo, String... classes) {
         for (String c : classes) {
+            if (registry.contains(c)) continue; // implemented for real by now
             JsonNode info = objectInfo.get(c);
             if (c.equals("LoadImage")) registry.register(() -> new LoadImageStandIn(schema(info)));
             else registry.register(() -> new StandIn(schema(info)));

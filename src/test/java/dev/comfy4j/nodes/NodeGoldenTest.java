@@ -55,7 +55,14 @@ class NodeGoldenTest {
         for (JsonNode c : golden.manifest.get("cases")) {
             String node = c.get("node").asText();
             if (!golden.registry.contains(node) || !ours(golden.registry.get(node).prototype())) continue;
-            tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> run(c)));
+            String id = c.get("id").asText();
+            tests.add(DynamicTest.dynamicTest(id, () -> {
+                try {
+                    run(c);
+                } catch (AssertionError | RuntimeException e) {
+                    throw new AssertionError(id + ": " + e.getMessage(), e);
+                }
+            }));
         }
         return tests.stream();
     }

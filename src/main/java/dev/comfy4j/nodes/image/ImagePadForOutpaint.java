@@ -57,7 +57,7 @@ public final class ImagePadForOutpaint implements Node {
         Tensor mask = ImageSupport.compute(() -> {
             Tensor m = Tensor.ones(DType.F32, h + top + bottom, w + left + right);
             m.slice(0, top, top + h, 1).slice(1, left, left + w, 1).copy_(Tensor.fromFloats(t, h, w));
-            return m;
+            return m.unsqueeze(0);
         });
         return NodeResult.of(canvas, mask);
     }

@@ -29,9 +29,9 @@ public final class LatentRotate implements Node {
         var out = Latents.copy(in.get("samples"));
         var s = Latents.samples(out);
         int k = switch (in.string("rotation")) {
-            case "90 degrees" -> 3;
+            case "90 degrees" -> 1;
             case "180 degrees" -> 2;
-            case "270 degrees" -> 1;
+            case "270 degrees" -> 3;
             default -> 0;
         };
         if (k != 0) out.put("samples", ImageSupport.compute(() -> s.rot90(k, 3, 2)));

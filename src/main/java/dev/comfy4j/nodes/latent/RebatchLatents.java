@@ -44,10 +44,8 @@ public final class RebatchLatents implements Node {
     private static List<Object> rebatch(List<Object> latents, long size) {
         List<Map<String, Object>> out = new ArrayList<>();
         Batch current = null;
-        boolean exhausted = false;
         long processed = 0;
         for (Object latent : latents) {
-            if (exhausted) throw PyError.typeError("'NoneType' object is not subscriptable");
             Batch next = batch(Latents.copy(latent), processed);
             processed += next.indices.size();
             if (current == null) {
@@ -63,12 +61,10 @@ public final class RebatchLatents implements Node {
             if (current.samples.size(0) > size) {
                 long num = current.samples.size(0) / size;
                 for (long i = 0; i < num; i++) out.add(slice(current, i * size, size));
-                // ComfyUI keeps None when nothing remains, and the next list entry then fails on it.
-                if (num * size < current.samples.size(0)) current = rest(current, num * size);
-                else exhausted = true;
+                // ComfyUI keeps a (None, None, None) remainder when nothing is left: an empty batch.
+                current = num * size < current.samples.size(0) ? rest(current, num * size) : null;
             }
         }
-        if (exhausted) throw PyError.typeError("'NoneType' object is not subscriptable");
         if (current != null) out.add(slice(current, 0, size));
         for (Map<String, Object> s : out) {
             if (((Tensor) s.get("noise_mask")).mean().item() == 1.0) s.remove("noise_mask");
