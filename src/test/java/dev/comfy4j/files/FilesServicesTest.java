@@ -44,7 +44,8 @@ class FilesServicesTest {
         byte[] png = PngMetadata.png(1, 1, new int[] {0xff000000}, false, prompt, extra, false, 4);
         Map<String, String> text = PngText.read(png);
         assertThat(text.keySet()).containsExactly("prompt", "workflow");
-        assertThat(text.get("workflow")).isEqualTo("{\"name\":\"\\u00E9t\\u00E9\"}");
+        // Python's json.dumps: ", " / ": " separators and lower-case \\u escapes, as ComfyUI writes them.
+        assertThat(text.get("workflow")).isEqualTo("{\"name\": \"\\u00e9t\\u00e9\"}");
         assertThat(PngText.read(PngMetadata.png(1, 1, new int[] {0}, false, prompt, extra, true, 4))).isEmpty();
     }
 

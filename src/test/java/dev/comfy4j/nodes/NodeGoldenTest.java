@@ -101,7 +101,8 @@ class NodeGoldenTest {
             }
             if (c.has("ui")) compareUi(c.get("ui"), result);
             if (c.has("written_files")) {
-                for (JsonNode f : c.get("written_files")) compareFile(f, result);
+                int i = 0;
+                for (JsonNode f : c.get("written_files")) compareFile(f, result, i++);
             }
         }
     }
@@ -122,17 +123,17 @@ class NodeGoldenTest {
     }
 
     /** Finds the file the node wrote (the i-th UI entry of the same kind) and compares its decoded content. */
-    private static void compareFile(JsonNode f, NodeResult result) throws Exception {
+    private static void compareFile(JsonNode f, NodeResult result, int index) throws Exception {
         JsonNode as = f.get("written_as");
         String type = as.get("type").asText();
         Path dir = golden.folders.directoryByType(type).orElseThrow().resolve(as.get("subfolder").asText());
         String name = as.get("filename").asText();
         Path file = dir.resolve(name);
         if (name.startsWith("ComfyUI_temp_")) {
-            String pattern = name.replaceAll("ComfyUI_temp_[a-z]{5}_", "ComfyUI_temp_[a-z]{5}_");
-            try (var s = Files.list(dir)) {
-                file = s.filter(p -> p.getFileName().toString().matches(pattern)).findFirst().orElseThrow();
-            }
+            // Random letters: take the name the node reported for this file.
+            String written = result.ui().get("images").get(index).get("filename").asText();
+            assertTrue(written.matches(name.replaceAll("ComfyUI_temp_[a-z]{5}_", "ComfyUI_temp_[a-z]{5}_")), written);
+            file = dir.resolve(written);
         }
         assertTrue(Files.exists(file), "not written: " + file);
         if (name.endsWith(".png")) {
