@@ -43,7 +43,7 @@ public final class SaveLatent implements Node {
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         Tensor samples = Latents.samples(in.get("samples"));
-        OutputNaming.Target target = OutputNaming.resolve(in.string("filename_prefix"), folders.output(), 0, 0);
+        OutputNaming.Target target = dev.comfy4j.nodes.image.ImageSaver.target(in.string("filename_prefix"), folders.output(), 0, 0);
         Map<String, String> metadata = null;
         if (!context.config().disableMetadata()) {
             metadata = new LinkedHashMap<>();
