@@ -42,6 +42,7 @@ public final class SafetensorsWriter {
             writeFully(out, len);
             writeFully(out, ByteBuffer.wrap(header));
             for (Tensor t : tensors.values()) {
+                if (t.numel() == 0) continue; // an empty tensor has no data pointer and no bytes to write
                 try (Tensor cpu = t.to(Device.CPU); Tensor c = cpu.contiguous()) {
                     MemorySegment data = c.dataSegment();
                     for (long pos = 0; pos < data.byteSize(); pos += CHUNK) {

@@ -2,6 +2,7 @@ package dev.comfy4j.nodes;
 
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.nodes.image.ImageNodes;
+import dev.comfy4j.nodes.image.SaveImageWebsocket;
 import dev.comfy4j.nodes.primitive.PrimitiveBoolean;
 import dev.comfy4j.nodes.primitive.PrimitiveFloat;
 import dev.comfy4j.nodes.primitive.PrimitiveInt;
@@ -56,6 +57,7 @@ public final class CoreNodes {
                 .register(StringCompare::new)
                 .register(RegexMatch::new)
                 .register(RegexExtract::new)
-                .register(RegexReplace::new);
+                .register(RegexReplace::new)
+                .register(SaveImageWebsocket::new);
     }
 }

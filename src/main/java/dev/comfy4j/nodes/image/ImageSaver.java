@@ -29,7 +29,7 @@ public final class ImageSaver {
         if (s.length != 4) throw PyError.typeError("Cannot handle this data type: images of shape " + java.util.Arrays.toString(s));
         int h = (int) s[1], w = (int) s[2], c = (int) s[3];
         if (c != 3 && c != 4 && c != 1) throw PyError.typeError("Cannot handle this data type: (1, 1, " + c + "), |u1");
-        OutputNaming.Target target = OutputNaming.resolve(prefix, root, w, h);
+        OutputNaming.Target target = target(prefix, root, w, h);
         ObjectNode ui = Json.object();
         ArrayNode list = ui.putArray("images");
         for (int b = 0; b < s[0]; b++) {
@@ -44,6 +44,15 @@ public final class ImageSaver {
             list.add(OutputNaming.uiResult(file, target.subfolder(), type));
         }
         return ui;
+    }
+
+    /** get_save_image_path; saving outside the folder raises a plain {@code Exception}, as in ComfyUI. */
+    public static OutputNaming.Target target(String prefix, Path root, int width, int height) {
+        try {
+            return OutputNaming.resolve(prefix, root, width, height);
+        } catch (OutputNaming.OutsideOutputFolderException e) {
+            throw new PyError("Exception", e.getMessage());
+        }
     }
 
     /** PreviewImage's {@code _temp_} + 5 random letters, from ComfyUI's own alphabet. */

@@ -30,7 +30,8 @@ public final class Resample {
         Tensor out = switch (method) {
             case "bislerp" -> Bislerp.resize(s, width, height);
             case "lanczos" -> lanczos(s, width, height);
-            default -> Functional.interpolate(s, height, width, interpolation(method), false);
+            // Contiguous NCHW: the channels-last kernels of newer libtorch round differently from ComfyUI's torch.
+            default -> Functional.interpolate(s.contiguous(), height, width, interpolation(method), false);
         };
         if (orig.length <= 4) return out;
         long[] folded = {orig[0], -1, orig[1], height, width};
