@@ -8,9 +8,9 @@ import dev.comfy4j.json.Json;
 final class HistoryEntries {
     private HistoryEntries() {}
 
-    static ObjectNode entry(QueueItem item, ObjectNode outputs, boolean success, ArrayNode messages, ObjectNode meta) {
+    static ObjectNode entry(ArrayNode queueTuple, ObjectNode outputs, boolean success, ArrayNode messages, ObjectNode meta) {
         ObjectNode entry = Json.object();
-        entry.set("prompt", item.toTuple());
+        entry.set("prompt", queueTuple);
         entry.set("outputs", outputs);
         ObjectNode status = entry.putObject("status");
         status.put("status_str", success ? "success" : "error");
@@ -32,6 +32,6 @@ final class HistoryEntries {
         data.putArray("executed");
         data.put("timestamp", timestamp);
         data.put("reason", "comfy4j stopped while this prompt was running; it was not resumed. Queue it again to run it.");
-        return entry(item, Json.object(), false, messages, Json.object());
+        return entry(item.toTuple(), Json.object(), false, messages, Json.object());
     }
 }

@@ -77,6 +77,8 @@ public final class Worker implements AutoCloseable {
 
     private void run(QueueItem item) {
         String clientId = item.clientId();
+        // History shows the prompt as dequeued, before the engine annotates it (is_changed), as ComfyUI.
+        var dequeued = queue.runningTuple().orElseGet(() -> item.toTuple().deepCopy());
         StatusRecorder recorder = new StatusRecorder(events.promptListener(item.promptId(), clientId));
         boolean success = false;
         var outputs = Json.object();
@@ -103,7 +105,7 @@ public final class Worker implements AutoCloseable {
             data.put("timestamp", System.currentTimeMillis());
             recorder.event("execution_error", data);
         }
-        history.put(item.promptId(), HistoryEntries.entry(item, outputs, success, recorder.messages(), meta));
+        history.put(item.promptId(), HistoryEntries.entry(dequeued, outputs, success, recorder.messages(), meta));
         queue.finish(item);
         queue.changed();
         events.promptFinished(item.promptId(), clientId);

@@ -29,7 +29,7 @@ public interface NodeContext {
      */
     void progress(Number value, Number max);
 
-    /** Progress with a preview image already encoded (JPEG or PNG) for the WebSocket clients. */
+    /** Progress with a preview image already encoded, {@code imageType} {@code image/jpeg} or {@code image/png}. */
     void progress(Number value, Number max, String imageType, byte[] encodedImage);
 
     /** Text shown on the node (binary frame type 3). */

@@ -75,14 +75,19 @@ public final class WebSocketHub implements AutoCloseable {
             String sid = requested == null || requested.isEmpty()
                     ? UUID.randomUUID().toString().replace("-", "") : requested;
             connections.put(ctx.sessionId(), new Connection(sid));
-            socketsBySid.put(sid, ctx);
-            ObjectNode data = statusData();
-            data.put("sid", sid);
-            send(ctx, message("status", data));
-            executingNodeOfClient.apply(sid).ifPresent(node -> {
-                ObjectNode executing = Json.object();
-                executing.put("node", node);
-                send(ctx, message("executing", executing));
+            // Registered on the sending thread, right before its greeting: no broadcast can reach
+            // the socket ahead of the greeting, and none emitted afterwards is missed.
+            sender.execute(() -> {
+                if (!ctx.session.isOpen()) return; // closed before it was registered
+                socketsBySid.put(sid, ctx);
+                ObjectNode data = statusData();
+                data.put("sid", sid);
+                sendNow(ctx, Json.write(message("status", data)));
+                executingNodeOfClient.apply(sid).ifPresent(node -> {
+                    ObjectNode executing = Json.object();
+                    executing.put("node", node);
+                    sendNow(ctx, Json.write(message("executing", executing)));
+                });
             });
         });
         ws.onMessage(ctx -> {

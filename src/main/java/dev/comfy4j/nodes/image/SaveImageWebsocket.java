@@ -31,7 +31,7 @@ public final class SaveImageWebsocket implements Node, Fingerprinted {
         for (int step = 0; step < b; step++) {
             int[] argb = ImageSupport.toArgb(images, step);
             // The server's preview path writes PNG previews at zlib level 1, without text chunks.
-            context.progress(step, b, "PNG", PngWriter.encode(w, h, argb, alpha, java.util.Map.of(), 1));
+            context.progress(step, b, "image/png", PngWriter.encode(w, h, argb, alpha, java.util.Map.of(), 1));
         }
         return NodeResult.nothing();
     }
