@@ -5,6 +5,7 @@ import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.jobs.Jobs;
+import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
 import dev.comfy4j.server.HttpServer;
 import dev.comfy4j.server.PromptEventPublisher;
@@ -21,7 +22,6 @@ import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -32,6 +32,7 @@ public final class App implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private final ServerConfig config;
+    private final ModelManager models;
     private final Engine engine;
     private final WebSocketHub hub;
     private final Jobs jobs;
@@ -41,11 +42,18 @@ public final class App implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
-    private App(ServerConfig config, BiFunction<ServerConfig, Folders, Engine> engineFactory) {
+    /** Builds the engine from the services the application owns. */
+    @FunctionalInterface
+    public interface EngineFactory {
+        Engine create(ServerConfig config, Folders folders, ModelManager models);
+    }
+
+    private App(ServerConfig config, EngineFactory engineFactory) {
         this.config = config;
         TorchRuntime.start(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         this.folders = Folders.create(config);
-        this.engine = engineFactory.apply(config, folders);
+        this.models = ModelManager.create(config.compute().reserveRamBytes());
+        this.engine = engineFactory.create(config, folders, models);
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
@@ -72,11 +80,16 @@ public final class App implements AutoCloseable {
 
     /** Starts with another engine: tests of the job and server layers use scripted ones. */
     public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
-        return new App(config, (c, folders) -> engineFactory.apply(c));
+        return new App(config, (c, folders, models) -> engineFactory.apply(c));
     }
 
     public int port() {
         return port;
+    }
+
+    /** The loaded models ({@code POST /free} unloads them). */
+    public ModelManager models() {
+        return models;
     }
 
     /** The file roots and the model folder registry (the loader and save nodes use them). */
@@ -96,6 +109,7 @@ public final class App implements AutoCloseable {
     public void close() {
         http.close();
         jobs.close();
+        models.close();
         hub.close();
         logs.close();
         folders.close();

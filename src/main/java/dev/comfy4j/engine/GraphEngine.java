@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.cache.CacheSet;
 import dev.comfy4j.files.Folders;
+import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.tensor.MemoryStats;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.CoreNodes;
 import dev.comfy4j.nodes.NodeRegistry;
@@ -30,18 +32,25 @@ public final class GraphEngine implements Engine {
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean clearRequested = new AtomicBoolean();
     private final AtomicBoolean unloadRequested = new AtomicBoolean();
+    private final ModelManager models;
     private CacheSet caches;
 
+    /** An engine with its own model manager (tests). */
     public GraphEngine(ServerConfig config, NodeRegistry registry) {
+        this(config, registry, ModelManager.create(config.compute().reserveRamBytes()));
+    }
+
+    public GraphEngine(ServerConfig config, NodeRegistry registry, ModelManager models) {
         this.config = config;
         this.registry = registry;
+        this.models = models;
         this.validator = new Validator(registry);
         this.caches = CacheSet.create(config.cacheMode(), registry);
     }
 
     /** The engine with the built-in node catalogue, file nodes included; the server calls this. */
-    public static GraphEngine create(ServerConfig config, Folders folders) {
-        return new GraphEngine(config, CoreNodes.registry(folders));
+    public static GraphEngine create(ServerConfig config, Folders folders, ModelManager models) {
+        return new GraphEngine(config, CoreNodes.registry(folders), models);
     }
 
     public NodeRegistry registry() {
@@ -99,7 +108,7 @@ public final class GraphEngine implements Engine {
     }
 
     /**
-     * Drops the node instances the engine holds (loaded models live in loader node instances), now
+     * Unloads every model of the model manager and drops the node instances the engine holds, now
      * or right after the running prompt. Cached outputs stay.
      */
     @Override
@@ -118,11 +127,24 @@ public final class GraphEngine implements Engine {
         if (clearRequested.getAndSet(false)) {
             caches = CacheSet.create(config.cacheMode(), registry);
             unloadRequested.set(false);
+            models.unloadAll();
+            releaseDroppedTensors();
         }
         if (unloadRequested.getAndSet(false)) {
             CacheSet fresh = CacheSet.create(config.cacheMode(), registry);
             caches = new CacheSet(caches.outputs(), caches.ui(), fresh.objects());
+            models.unloadAll();
         }
+    }
+
+    /**
+     * Cached tensors are freed by JavaCPP's deallocators once unreachable; after dropping a whole
+     * cache, a collection makes that happen now, and the native heap is handed back to the OS, so
+     * {@code /free} lowers the process's memory as ComfyUI's {@code gc.collect()} does.
+     */
+    private static void releaseDroppedTensors() {
+        System.gc();
+        MemoryStats.trimNativeHeap();
     }
 
     @Override

@@ -121,6 +121,6 @@ public final class EngineBench {
     }
 
     private static GraphEngine engine(ServerConfig config) {
-        return GraphEngine.create(config, dev.comfy4j.files.Folders.create(config));
+        return new GraphEngine(config, dev.comfy4j.nodes.CoreNodes.registry(dev.comfy4j.files.Folders.create(config)));
     }
 }

@@ -1,0 +1,42 @@
+package dev.comfy4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comfy4j.support.TestServer;
+import dev.comfy4j.tensor.DType;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code POST /free} reaches the model manager through the worker and the engine. */
+class FreeRouteTest {
+    @TempDir Path base;
+
+    @Test
+    void unloadModelsEmptiesTheModelManager() throws Exception {
+        Path checkpoint = TinyCheckpoints.writeSd15(base.resolve("tiny.safetensors"), SdLayouts.Sizes.TINY, DType.F16, 7);
+        try (TestServer server = TestServer.start(TestServer.config(base))) {
+            ModelManager models = server.app().models();
+            try (var lease = models.checkpoint(checkpoint)) {
+                assertThat(lease.model().stateDict().keys()).isNotEmpty();
+            }
+            assertThat(models.loaded()).hasSize(1);
+            assertThat(server.post("/free", "{\"unload_models\": true}").statusCode()).isEqualTo(200);
+            awaitEmpty(models);
+            assertThat(models.loadedBytes()).isZero();
+
+            try (var lease = models.checkpoint(checkpoint)) {
+                assertThat(models.loaded()).hasSize(1);
+            }
+            // free_memory implies unload_models when that key is absent (API spec §6.6)
+            server.post("/free", "{\"free_memory\": true}");
+            awaitEmpty(models);
+        }
+    }
+
+    private static void awaitEmpty(ModelManager models) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!models.loaded().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertThat(models.loaded()).isEmpty();
+    }
+}
