@@ -69,7 +69,7 @@ public final class Worker implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("Worker error", e);
             }
         }
@@ -89,8 +89,9 @@ public final class Worker implements AutoCloseable {
             success = outcome.success();
             outputs = outcome.outputs();
             meta = outcome.meta();
-        } catch (RuntimeException e) {
-            // The engine reports node failures itself; this is a failure of the engine around them.
+        } catch (RuntimeException | Error e) {
+            // The engine reports node failures itself; this is a failure of the engine around them
+            // (even an OutOfMemoryError): the prompt ends with an error and the worker goes on.
             LOG.error("Prompt {} failed outside any node", item.promptId(), e);
             var data = Json.object();
             data.put("prompt_id", item.promptId());

@@ -248,4 +248,17 @@ class PromptQueueRoutesTest {
         assertThat(stats.get("devices").get(0).fieldNames()).toIterable().containsExactly("name", "type", "index",
                 "vram_total", "vram_free", "torch_vram_total", "torch_vram_free");
     }
+
+    @Test
+    void anEngineFailureOutsideAnyNodeEndsThePromptAndTheWorkerGoesOn() throws Exception {
+        String crashed = TestServer.json(server.postJson("/prompt", body(prompt("Crash", "Out")))).get("prompt_id").asText();
+        JsonNode entry = server.waitForHistory(crashed);
+        assertThat(entry.get("status").get("status_str").asText()).isEqualTo("error");
+        JsonNode error = entry.get("status").get("messages").get(2);
+        assertThat(error.get(0).asText()).isEqualTo("execution_error");
+        assertThat(error.get(1).get("exception_type").asText()).isEqualTo("OutOfMemoryError");
+        assertThat(TestServer.json(server.get("/queue")).get("queue_running")).isEmpty();
+        String next = TestServer.json(server.postJson("/prompt", body(prompt("Out")))).get("prompt_id").asText();
+        assertThat(server.waitForHistory(next).get("status").get("status_str").asText()).isEqualTo("success");
+    }
 }

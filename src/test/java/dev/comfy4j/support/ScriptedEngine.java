@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An engine for testing the job and server layers on their own: it runs nodes in key order and
  * knows three classes. {@code Out} is an output node whose UI output is {@code {"text": [id]}};
  * {@code Gate} waits until the test {@link #release releases} it (or an interrupt); {@code Fail}
- * raises; {@code Preview} reports one progress tick with a preview image (bytes 1, 2, 3), then
+ * raises; {@code Crash} throws an Error out of the engine itself; {@code Preview} reports one progress tick with a preview image (bytes 1, 2, 3), then
  * the progress text "hello". The real engine has its own tests.
  */
 public final class ScriptedEngine implements Engine {
@@ -103,6 +103,7 @@ public final class ScriptedEngine implements Engine {
                 listener.event("progress", tick);
                 listener.progressText(id, "hello");
             }
+            if (type.equals("Crash")) throw new OutOfMemoryError("scripted crash outside any node");
             if (type.equals("Fail")) {
                 ObjectNode data = stampedWithNode(promptId, id, type);
                 data.put("exception_message", "scripted failure\n");
