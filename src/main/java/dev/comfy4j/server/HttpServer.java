@@ -62,7 +62,10 @@ public final class HttpServer implements AutoCloseable {
                 http.setSendServerVersion(false);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
-            cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setMaxTextMessageSize(4L * 1024 * 1024));
+            cfg.jetty.modifyWebSocketServletFactory(ws -> {
+                ws.setMaxTextMessageSize(4L * 1024 * 1024); // aiohttp's limit for incoming messages
+                ws.setMaxBinaryMessageSize(4L * 1024 * 1024);
+            });
             for (String path : List.of("/ws", "/api/ws")) {
                 cfg.routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, path, this::beforeUpgrade);
                 cfg.routes.ws(path, hub::configure);
