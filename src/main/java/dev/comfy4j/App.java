@@ -50,7 +50,8 @@ public final class App implements AutoCloseable {
 
     private App(ServerConfig config, EngineFactory engineFactory) {
         this.config = config;
-        TorchRuntime.start(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
+        TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
+        TorchRuntime.startInBackground();
         this.folders = Folders.create(config);
         this.models = ModelManager.create(config.compute().reserveRamBytes());
         this.engine = engineFactory.create(config, folders, models);

@@ -28,6 +28,7 @@ public final class TorchRuntime {
     private static final String[] NATIVE_RESOURCE_KINDS = {"javacpp", "openblas", "pytorch"};
 
     private static volatile State state;
+    private static volatile RuntimeOptions configured = RuntimeOptions.defaults();
 
     /** What the runtime started with and found. */
     public record State(Device device, int threads, boolean cudaAvailable, int cudaDevices, long startMillis) {}
@@ -77,10 +78,34 @@ public final class TorchRuntime {
         return "unknown";
     }
 
-    /** Starts with {@link RuntimeOptions#defaults()} unless already started. */
+    /**
+     * Sets the options a later {@link #ensureStarted()} starts with, without loading anything: the
+     * server configures the runtime first and loads it in the background, so that no tensor
+     * operation can start it with other options in between.
+     */
+    public static void configure(RuntimeOptions options) {
+        configured = options;
+    }
+
+    /** Starts with the {@linkplain #configure configured} options (by default {@link RuntimeOptions#defaults()}) unless already started. */
     public static State ensureStarted() {
         State s = state;
-        return s != null ? s : start(RuntimeOptions.defaults());
+        return s != null ? s : start(configured);
+    }
+
+    /**
+     * Loads the runtime on a background thread: the server answers HTTP at once while libtorch (about
+     * a second, more on a first start that extracts the natives) loads; the first tensor operation
+     * waits for it.
+     */
+    public static void startInBackground() {
+        Thread.ofPlatform().name("torch-start").daemon(true).start(() -> {
+            try {
+                ensureStarted();
+            } catch (Throwable e) {
+                LOG.error("libtorch failed to start; tensor operations will fail", e);
+            }
+        });
     }
 
     /** The device models and activations go to: CUDA 0 when present and not forced off, else the CPU. */
