@@ -31,12 +31,17 @@ public final class HistoryRoutes implements RouteFamily {
         ex.json(history.page(maxItems, offset == null ? -1 : offset));
     }
 
-    /** Python's int(): optional sign, digits, surrounding blanks. ComfyUI answers 500 otherwise; we say 400. */
+    /**
+     * Python's int(): optional sign, digits, surrounding blanks, any size (clamped here, which selects
+     * the same entries). ComfyUI answers 500 to anything else; we say 400.
+     */
     private static Integer intParam(Exchange ex, String name) {
         String raw = ex.query(name);
         if (raw == null) return null;
         try {
-            return Integer.parseInt(raw.strip().replace("_", ""));
+            java.math.BigInteger value = new java.math.BigInteger(raw.strip().replace("_", ""));
+            return value.max(java.math.BigInteger.valueOf(Integer.MIN_VALUE))
+                    .min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
         } catch (NumberFormatException e) {
             throw HttpError.badRequest("Invalid '" + name + "': " + raw + " is not an integer");
         }
