@@ -61,6 +61,8 @@ public final class HttpServer implements AutoCloseable {
                 http.setUriCompliance(UriCompliance.UNSAFE);
                 http.setSendServerVersion(false);
             });
+            // Requests Jetty refuses before routing (a malformed URI) get aiohttp's plain-text form.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new PlainTextErrors()));
             cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(4L * 1024 * 1024); // aiohttp's limit for incoming messages
