@@ -261,4 +261,14 @@ class PromptQueueRoutesTest {
         String next = TestServer.json(server.postJson("/prompt", body(prompt("Out")))).get("prompt_id").asText();
         assertThat(server.waitForHistory(next).get("status").get("status_str").asText()).isEqualTo("success");
     }
+
+    @Test
+    void aMalformedUriGetsAPlainTextBadRequest() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("GET /object_info/%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("Content-Type: text/plain").endsWith("400: Bad Request");
+        }
+    }
 }
