@@ -62,6 +62,10 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--front-end-root", description = "Serve this folder as the web root.")
     Path frontEndRoot;
 
+    @Option(names = "--extra-model-paths-config", arity = "1..*",
+            description = "More extra_model_paths.yaml files (BASE/extra_model_paths.yaml is always read when present).")
+    List<Path> extraModelPathsConfigs = new java.util.ArrayList<>();
+
     @Option(names = "--preview-method", description = "none, auto, latent2rgb or taesd (default none).")
     String previewMethod = "none";
 
@@ -117,6 +121,7 @@ public final class CliOptions implements Callable<Integer> {
                 .disableMetadata(disableMetadata)
                 .verbose(verbose != null)
                 .compute(computeSettings())
+                .extraModelPathsConfigs(extraModelPathsConfigs.stream().map(CliOptions::abs).toList())
                 .argv(List.of(rawArgs));
         List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (!addresses.isEmpty()) config.listen(addresses);
@@ -144,6 +149,12 @@ public final class CliOptions implements Callable<Integer> {
                 "--cache-lru and --cache-none are mutually exclusive");
         if (frontEndRoot != null && !Files.isDirectory(frontEndRoot)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--front-end-root " + frontEndRoot + " is not a directory");
+        }
+        for (Path yaml : extraModelPathsConfigs) {
+            if (!Files.isRegularFile(yaml)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--extra-model-paths-config " + yaml + " is not a file");
+            }
         }
         if (verbose != null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose.toLowerCase(Locale.ROOT));
         App app = App.start(toConfig());

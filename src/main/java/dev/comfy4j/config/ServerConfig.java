@@ -10,6 +10,8 @@ import java.util.List;
  * @param corsOrigin null when CORS is off (the origin check runs instead)
  * @param frontEndRoot null for the built-in status page
  * @param database null for ComfyUI's memory-only queue and history
+ * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
+ *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
  */
 public record ServerConfig(
@@ -31,6 +33,7 @@ public record ServerConfig(
         Path database,
         boolean verbose,
         ComputeSettings compute,
+        List<Path> extraModelPathsConfigs,
         List<String> argv) {
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
@@ -56,6 +59,7 @@ public record ServerConfig(
         builder.cacheMode = new CacheMode.Classic();
         builder.database = b.resolve("comfy4j.db");
         builder.compute = new ComputeSettings(false, 0, 1L << 30);
+        builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
         return builder;
     }
@@ -80,6 +84,7 @@ public record ServerConfig(
         b.database = database;
         b.verbose = verbose;
         b.compute = compute;
+        b.extraModelPathsConfigs = extraModelPathsConfigs;
         b.argv = argv;
         return b;
     }
@@ -116,6 +121,7 @@ public record ServerConfig(
         private Path database;
         private boolean verbose;
         private ComputeSettings compute;
+        private List<Path> extraModelPathsConfigs;
         private List<String> argv;
 
         private Builder() {}
@@ -152,12 +158,14 @@ public record ServerConfig(
 
         public Builder compute(ComputeSettings v) { compute = v; return this; }
 
+        public Builder extraModelPathsConfigs(List<Path> v) { extraModelPathsConfigs = List.copyOf(v); return this; }
+
         public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
 
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                    previewSize, disableMetadata, cacheMode, database, verbose, compute, argv);
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv);
         }
     }
 }

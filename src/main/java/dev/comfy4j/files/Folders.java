@@ -43,6 +43,7 @@ public final class Folders implements AutoCloseable {
     public static Folders create(ServerConfig config) {
         ModelFolders models = ModelFolders.standard(config.baseDirectory(), config.modelsDirectory());
         ExtraModelPaths.loadIfPresent(config.baseDirectory().resolve("extra_model_paths.yaml"), models);
+        for (Path yaml : config.extraModelPathsConfigs()) ExtraModelPaths.load(yaml, models);
         models.addOutputSearchPaths(config.outputDirectory());
         Folders folders = new Folders(config.baseDirectory(), config.inputDirectory(), config.outputDirectory(),
                 config.tempDirectory(), config.userDirectory(), models);

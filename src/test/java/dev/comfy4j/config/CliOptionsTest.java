@@ -74,4 +74,17 @@ class CliOptionsTest {
         assertThat(CliOptions.variableFor("--max-upload-size")).isEqualTo("COMFY4J_MAX_UPLOAD_SIZE");
         assertThat(CliOptions.variableFor("--enable-cors-header")).isEqualTo("COMFY4J_ENABLE_CORS_HEADER");
     }
+
+    @Test
+    void extraModelPathsConfigsAreReadAfterTheBaseOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("shared/loras"));
+        java.nio.file.Files.writeString(dir.resolve("shared/loras/x.safetensors"), "");
+        Path yaml = dir.resolve("more.yaml");
+        java.nio.file.Files.writeString(yaml, "team:\n    base_path: shared\n    loras: loras\n");
+        ServerConfig c = parse(Map.of(), "--base-directory", dir.toString(), "--extra-model-paths-config", yaml.toString());
+        assertThat(c.extraModelPathsConfigs()).containsExactly(yaml);
+        try (var folders = dev.comfy4j.files.Folders.create(c)) {
+            assertThat(folders.models().filenames("loras")).containsExactly("x.safetensors");
+        }
+    }
 }
