@@ -75,19 +75,22 @@ public final class WebSocketHub implements AutoCloseable {
             String sid = requested == null || requested.isEmpty()
                     ? UUID.randomUUID().toString().replace("-", "") : requested;
             connections.put(ctx.sessionId(), new Connection(sid));
-            // Registered on the sending thread, right before its greeting: no broadcast can reach
-            // the socket ahead of the greeting, and none emitted afterwards is missed.
+            // The greeting states the queue as it is now; the socket is registered on the sending
+            // thread right before the greeting goes out, so no broadcast can overtake it and none
+            // emitted after this point is missed.
+            ObjectNode data = statusData();
+            data.put("sid", sid);
+            String greeting = Json.write(message("status", data));
+            String executing = executingNodeOfClient.apply(sid).map(node -> {
+                ObjectNode running = Json.object();
+                running.put("node", node);
+                return Json.write(message("executing", running));
+            }).orElse(null);
             sender.execute(() -> {
                 if (!ctx.session.isOpen()) return; // closed before it was registered
                 socketsBySid.put(sid, ctx);
-                ObjectNode data = statusData();
-                data.put("sid", sid);
-                sendNow(ctx, Json.write(message("status", data)));
-                executingNodeOfClient.apply(sid).ifPresent(node -> {
-                    ObjectNode executing = Json.object();
-                    executing.put("node", node);
-                    sendNow(ctx, Json.write(message("executing", executing)));
-                });
+                sendNow(ctx, greeting);
+                if (executing != null) sendNow(ctx, executing);
             });
         });
         ws.onMessage(ctx -> {
