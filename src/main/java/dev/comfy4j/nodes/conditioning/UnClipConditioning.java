@@ -8,6 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.python.PyError;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public final class UnClipConditioning implements Node {
         if (vision != null && !(vision instanceof ClipVisionOutput)) {
             throw PyError.typeError("clip_vision_output must be a CLIP_VISION_OUTPUT, not " + vision.getClass().getSimpleName());
         }
-        Map<String, Object> adm = java.util.Collections.unmodifiableMap(Options.of(
+        Map<String, Object> adm = Collections.unmodifiableMap(Options.of(
                 "clip_vision_output", vision,
                 "strength", strength,
                 "noise_augmentation", in.floating("noise_augmentation")));
