@@ -6,6 +6,7 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.model.SafetensorsFile;
+import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.python.PyValues;
 import dev.comfy4j.tensor.Tensor;
 import java.io.IOException;
@@ -82,8 +83,31 @@ final class GoldenCases implements AutoCloseable {
         return PyValues.fromJson(v);
     }
 
+    /**
+     * A decoded input as the node takes it: a CONDITIONING, recorded as {@code [[tokens, {...}], ...]},
+     * becomes a {@link Conditioning}; everything else is already what the node takes.
+     */
+    @SuppressWarnings("unchecked")
+    static Object asInput(Object decoded, String type) {
+        if (!"CONDITIONING".equals(type) || !(decoded instanceof List<?> list)) return decoded;
+        List<Conditioning.Entry> entries = new ArrayList<>();
+        for (Object pair : list) {
+            List<Object> p = (List<Object>) pair;
+            entries.add(new Conditioning.Entry((Tensor) p.get(0), (Map<String, Object>) p.get(1)));
+        }
+        return new Conditioning(entries);
+    }
+
+    /** A Conditioning as the recorded Python value {@code [[cond, dict], ...]}. */
+    private static List<Object> asRecorded(Conditioning c) {
+        List<Object> out = new ArrayList<>();
+        for (Conditioning.Entry e : c.entries()) out.add(java.util.Arrays.asList(e.cond(), e.options()));
+        return out;
+    }
+
     /** Null when equal within atol, else what differs. Tracks the largest tensor difference in maxDiff[0]. */
     String compare(String where, Object actual, JsonNode expected, double atol, double[] maxDiff) throws Exception {
+        if (actual instanceof Conditioning c) actual = asRecorded(c);
         if (expected.isObject() && expected.has("$tensor")) {
             if (!(actual instanceof Tensor t)) return where + ": expected a tensor, got " + actual;
             try (Tensor e = tensor(expected)) {

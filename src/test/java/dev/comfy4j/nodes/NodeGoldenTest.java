@@ -82,16 +82,18 @@ class NodeGoldenTest {
     /** The image, mask and latent nodes (other packages have their own tests). */
     private static boolean ours(Node node) {
         String pkg = node.getClass().getPackageName();
-        return pkg.endsWith(".image") || pkg.endsWith(".mask") || pkg.endsWith(".latent");
+        return pkg.endsWith(".image") || pkg.endsWith(".mask") || pkg.endsWith(".latent") || pkg.endsWith(".conditioning");
     }
 
     private static void run(JsonNode c) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(UNSUPPORTED.contains(c.get("id").asText()), "WebP: the JDK cannot decode it");
         try (TensorScope ignored = TensorScope.open()) {
+            NodeSchema schema = golden.registry.get(c.get("node").asText()).schema();
             Map<String, Object> args = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = c.get("inputs").fields(); it.hasNext(); ) {
                 var e = it.next();
-                args.put(e.getKey(), golden.decode(e.getValue()));
+                String type = schema.input(e.getKey()).map(Input::type).orElse(null);
+                args.put(e.getKey(), GoldenCases.asInput(golden.decode(e.getValue()), type));
             }
             JsonNode inputs = c.get("inputs");
             var context = new GoldenCases.GoldenContext(inputs.get("prompt"), inputs.get("extra_pnginfo"));

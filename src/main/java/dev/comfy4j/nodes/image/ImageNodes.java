@@ -2,6 +2,7 @@ package dev.comfy4j.nodes.image;
 
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.nodes.NodeRegistry;
+import dev.comfy4j.nodes.conditioning.ConditioningNodes;
 import dev.comfy4j.nodes.latent.EmptyLatentImage;
 import dev.comfy4j.nodes.latent.EmptySD3LatentImage;
 import dev.comfy4j.nodes.latent.LatentAdd;
@@ -66,16 +67,19 @@ public final class ImageNodes {
         r.register(ImageBatch::new);
         r.register(ImagePadForOutpaint::new);
         r.register(EmptyImage::new);
+        ConditioningNodes.registerBasic(r);
         r.register(SetLatentNoiseMask::new);
         r.register(LatentComposite::new);
         r.register(LatentBlend::new);
         r.register(LatentRotate::new);
         r.register(LatentFlip::new);
         r.register(LatentCrop::new);
+        ConditioningNodes.registerUnClip(r);
         if (files) {
             r.register(() -> new LoadLatent(folders));
             r.register(() -> new SaveLatent(folders));
         }
+        ConditioningNodes.registerAdvanced(r);
         r.register(LatentAdd::new);
         r.register(LatentSubtract::new);
         r.register(LatentMultiply::new);
