@@ -105,18 +105,25 @@ public final class ImageNodes {
         r.register(GrowMask::new);
         r.register(ThresholdMask::new);
         if (files) r.register(() -> new MaskPreview(folders));
+        r.register(PorterDuffImageComposite::new);
         r.register(SplitImageWithAlpha::new);
         r.register(JoinImageWithAlpha::new);
         r.register(RebatchLatents::new);
         r.register(RebatchImages::new);
+        r.register(Canny::new);
         r.register(ImageCrop::new);
         r.register(RepeatImageBatch::new);
         r.register(ImageFromBatch::new);
         r.register(ImageAddNoise::new);
+        r.register(ImageStitch::new);
+        r.register(ResizeAndPadImage::new);
         r.register(GetImageSize::new);
         r.register(ImageRotate::new);
         r.register(ImageFlip::new);
         r.register(ImageScaleToMaxDimension::new);
+        r.register(Morphology::new);
+        r.register(ImageRGBToYUV::new);
+        r.register(ImageYUVToRGB::new);
         if (files) r.register(() -> new WebcamCapture(folders));
         r.register(EmptySD3LatentImage::new);
     }
