@@ -112,6 +112,7 @@ class NodeGoldenTest {
                 String diff = golden.compare("output " + index, actual, out.get("value"), atol, maxDiff);
                 if (diff != null) fail(diff);
             }
+            if (Boolean.getBoolean("golden.report")) System.out.println("golden " + c.get("id").asText() + " max|diff| " + maxDiff[0]);
             if (c.has("ui")) compareUi(c.get("ui"), result);
             if (c.has("written_files")) {
                 int i = 0;
