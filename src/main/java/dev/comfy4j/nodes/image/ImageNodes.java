@@ -115,6 +115,9 @@ public final class ImageNodes {
         r.register(RepeatImageBatch::new);
         r.register(ImageFromBatch::new);
         r.register(ImageAddNoise::new);
+        if (files) r.register(() -> new SaveAnimatedWEBP(folders));
+        if (files) r.register(() -> new SaveAnimatedPNG(folders));
+        if (files) r.register(() -> new SaveSVGNode(folders));
         r.register(GetImageSize::new);
         r.register(ImageRotate::new);
         r.register(ImageFlip::new);
