@@ -92,6 +92,7 @@ public final class ImageNodes {
         r.register(LatentOperationSharpen::new);
         r.register(ImageBlend::new);
         r.register(ImageBlur::new);
+        r.register(ImageQuantize::new);
         r.register(ImageSharpen::new);
         r.register(ImageScaleToTotalPixels::new);
         r.register(LatentCompositeMasked::new);
