@@ -57,6 +57,11 @@ final class GoldenCases implements AutoCloseable {
     /** A manifest value as the Java value a node receives. */
     Object decode(JsonNode v) throws Exception {
         if (v.isObject() && v.has("$tensor")) return tensor(v);
+        if (v.isObject() && v.has("$svg")) {
+            List<byte[]> texts = new ArrayList<>();
+            for (JsonNode t : v.get("$svg")) texts.add(t.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new dev.comfy4j.nodes.image.Svg(texts);
+        }
         if (v.isObject() && v.has("$node_output")) {
             JsonNode spec = v.get("$node_output");
             Map<String, Object> args = new LinkedHashMap<>();

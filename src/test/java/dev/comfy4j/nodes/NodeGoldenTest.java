@@ -114,6 +114,7 @@ class NodeGoldenTest {
                 String diff = golden.compare("output " + index, actual, out.get("value"), atol, maxDiff);
                 if (diff != null) fail(diff);
             }
+            if (Boolean.getBoolean("golden.report")) System.out.println("golden " + c.get("id").asText() + " max|diff| " + maxDiff[0]);
             if (c.has("ui")) compareUi(c.get("ui"), result);
             if (c.has("written_files")) {
                 int i = 0;
@@ -154,9 +155,24 @@ class NodeGoldenTest {
         if (name.endsWith(".png")) {
             byte[] bytes = Files.readAllBytes(file);
             Map<String, String> text = PngText.read(bytes);
+            var chunks = WrittenFiles.pngChunks(bytes);
+            text.putAll(WrittenFiles.comf(chunks));
             Map<String, String> want = new LinkedHashMap<>();
             for (JsonNode t : f.get("text_chunks")) want.put(t.get("keyword").asText(), t.get("text").asText());
             assertEquals(want, text, "PNG text chunks");
+            List<String> order = new ArrayList<>();
+            for (JsonNode t : f.get("chunks")) if (order.isEmpty() || !order.get(order.size() - 1).equals(t.asText())) order.add(t.asText());
+            assertEquals(order, WrittenFiles.chunkOrder(chunks), "PNG chunk order");
+            if (f.get("frames").asInt() > 1) {
+                List<BufferedImage> frames = WrittenFiles.apngFrames(chunks);
+                assertEquals(f.get("frames").asInt(), frames.size(), "APNG frames");
+                List<Tensor> decoded = new ArrayList<>();
+                for (BufferedImage img : frames) decoded.add(pixels(img, f.get("mode").asText()));
+                try (Tensor all = Tensor.cat(decoded, 0)) {
+                    String diff = golden.compare("file pixels", all, f.get("decoded_pixels_div255"), 0, new double[1]);
+                    if (diff != null) fail(diff);
+                }
+            }
             if (f.get("frames").asInt() == 1) {
                 BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
                 try (Tensor pixels = pixels(img, f.get("mode").asText())) {
@@ -164,6 +180,10 @@ class NodeGoldenTest {
                     if (diff != null) fail(diff);
                 }
             }
+        } else if (name.endsWith(".svg")) {
+            assertEquals(f.get("text").asText(), Files.readString(file), "SVG text");
+        } else if (name.endsWith(".webp")) {
+            compareWebp(f, Files.readAllBytes(file));
         } else if (name.endsWith(".latent")) {
             try (SafetensorsFile st = SafetensorsFile.open(file)) {
                 Map<String, String> meta = new LinkedHashMap<>(st.metadata());
@@ -175,6 +195,45 @@ class NodeGoldenTest {
                     String diff = golden.compare("latent " + e.getKey(), st.tensor(e.getKey()), e.getValue(), 0, new double[1]);
                     if (diff != null) fail(diff);
                 }
+            }
+        }
+    }
+
+    /**
+     * EXIF tags exactly; pixels by frame count and by the lossless VP8L stream of each frame, which must
+     * be our encoder's stream of the recorded pixels (the JDK cannot decode WebP).
+     */
+    private static void compareWebp(JsonNode f, byte[] bytes) throws Exception {
+        var chunks = WrittenFiles.riffChunks(bytes);
+        Map<String, String> exif = new LinkedHashMap<>();
+        for (var c : chunks) if (c.type().equals("EXIF")) exif = WrittenFiles.exifAscii(c.data());
+        Map<String, String> want = new LinkedHashMap<>();
+        f.get("exif").fields().forEachRemaining(e -> want.put(e.getKey(), e.getValue().asText()));
+        assertEquals(want, exif, "WebP EXIF");
+        List<byte[]> streams = new ArrayList<>();
+        for (var c : chunks) {
+            if (c.type().equals("VP8L")) streams.add(c.data());
+            if (c.type().equals("ANMF")) {
+                for (var inner : WrittenFiles.riff(c.data(), 16, c.data().length)) if (inner.type().equals("VP8L")) streams.add(inner.data());
+            }
+        }
+        assertEquals(f.get("frames").asInt(), streams.size(), "WebP frames");
+        try (Tensor expected = golden.tensor(f.get("decoded_pixels_div255"))) {
+            long[] s = expected.shape();
+            int h = (int) s[1], w = (int) s[2], c = (int) s[3];
+            float[] v = expected.toFloatArray();
+            for (int k = 0; k < streams.size(); k++) {
+                int[] argb = new int[w * h];
+                for (int i = 0; i < w * h; i++) {
+                    int o = (k * w * h + i) * c;
+                    int r = Math.round(v[o] * 255), g = Math.round(v[o + 1] * 255), b = Math.round(v[o + 2] * 255);
+                    int a = c == 4 ? Math.round(v[o + 3] * 255) : 255;
+                    argb[i] = a << 24 | r << 16 | g << 8 | b;
+                }
+                byte[] file = dev.comfy4j.files.ImageEncoders.webp(w, h, argb, c == 4);
+                byte[] stream = java.util.Arrays.copyOfRange(file, 20, file.length);
+                byte[] got = streams.get(k);
+                assertTrue(java.util.Arrays.equals(got, java.util.Arrays.copyOf(stream, got.length)), "WebP frame " + k + " pixels");
             }
         }
     }

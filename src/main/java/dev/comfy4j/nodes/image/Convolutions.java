@@ -5,11 +5,11 @@ import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
 
 /** The Gaussian kernel and reflect-padded depthwise convolution of ComfyUI's blur and sharpen nodes. */
-final class Convolutions {
+public final class Convolutions {
     private Convolutions() {}
 
     /** exp(-d²/2σ²) over a linspace(-1, 1) grid, normalised to sum 1 ([k,k] float32). */
-    static Tensor gaussian(int size, double sigma) {
+    public static Tensor gaussian(int size, double sigma) {
         Tensor lin = Tensor.linspace(-1, 1, size, DType.F32);
         Tensor x = lin.reshape(size, 1).expand(size, size);
         Tensor y = lin.reshape(1, size).expand(size, size);
