@@ -91,6 +91,7 @@ public final class HttpServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
             throw new io.javalin.http.HttpResponseException(403, "");
         }
+        hub.beforeUpgrade(ctx);
     }
 
     private void dispatch(Context ctx) throws IOException {

@@ -3,23 +3,25 @@ package dev.comfy4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.json.Json;
+import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.websocket.api.Callback;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,28 +29,38 @@ import org.slf4j.LoggerFactory;
  * The WebSocket endpoint {@code /ws} (API spec §12): the sid registry, the connect-time greeting, the
  * {@code feature_flags} exchange, and delivery to one sid or to everyone.
  *
- * <p>Every outgoing message passes through one sending thread, so messages reach clients in the
- * order they were emitted, whichever thread emitted them. When a sid reconnects the newer socket
- * takes over; a closing socket removes the registry entry only if it still owns it (ComfyUI's
- * old-socket-close bug is not reproduced).
+ * <p>A client is registered while its upgrade request is handled, before the 101 answer goes out, with
+ * the greeting as its first message: a prompt the client posts as soon as its socket is open is
+ * announced to it, as in ComfyUI, and nothing overtakes the greeting. Messages for a socket whose
+ * connection is not yet established wait in its queue. Every frame is written by one sending thread,
+ * which waits for each write, so messages reach clients in the order they were emitted. When a sid
+ * reconnects the newer socket takes over; a closing socket removes the registry entry only if it
+ * still owns it (ComfyUI's old-socket-close bug is not reproduced).
  */
 public final class WebSocketHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHub.class);
+    private static final String CLIENT_ATTRIBUTE = "comfy4j.ws.client";
     private static final long SEND_TIMEOUT_SECONDS = 10;
+    /** A registered client whose connection never opened is dropped after this long. */
+    private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
+    private static final int MAX_WAITING_MESSAGES = 10_000;
 
-    /** Per-connection state. */
-    private static final class Connection {
+    /** One client socket. Its queue and context are touched only by the sending thread. */
+    private static final class Client {
         final String sid;
+        final long registeredAt = System.currentTimeMillis();
+        final ArrayDeque<Object> waiting = new ArrayDeque<>();
+        WsContext ctx;
         volatile boolean firstMessageSeen;
         volatile boolean supportsPreviewMetadata;
 
-        Connection(String sid) {
+        Client(String sid) {
             this.sid = sid;
         }
     }
 
-    private final Map<String, WsContext> socketsBySid = new ConcurrentHashMap<>();
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>(); // by Javalin session id
+    private final Map<String, Client> clientsBySid = new ConcurrentHashMap<>();
+    private final Map<String, Client> clientsBySession = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ws-sender");
         t.setDaemon(true);
@@ -68,33 +80,41 @@ public final class WebSocketHub implements AutoCloseable {
         this.executingNodeOfClient = executingNodeOfClient;
     }
 
+    /**
+     * Registers the client of an upgrade request that passed the origin check, before the upgrade
+     * completes. The greeting is built now, from the queue as it is at connect time.
+     */
+    void beforeUpgrade(Context upgrade) {
+        String requested = upgrade.queryParam("clientId");
+        String sid = requested == null || requested.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : requested;
+        Client client = new Client(sid);
+        upgrade.attribute(CLIENT_ATTRIBUTE, client);
+        ObjectNode data = statusData();
+        data.put("sid", sid);
+        client.waiting.add(Json.write(message("status", data)));
+        executingNodeOfClient.apply(sid).ifPresent(node -> {
+            ObjectNode executing = Json.object();
+            executing.put("node", node);
+            client.waiting.add(Json.write(message("executing", executing)));
+        });
+        // The new client is published by the sending thread, after every message emitted before now.
+        sender.execute(() -> clientsBySid.put(sid, client));
+    }
+
     void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.session.setIdleTimeout(java.time.Duration.ZERO);
-            String requested = ctx.queryParam("clientId");
-            String sid = requested == null || requested.isEmpty()
-                    ? UUID.randomUUID().toString().replace("-", "") : requested;
-            connections.put(ctx.sessionId(), new Connection(sid));
-            // The greeting states the queue as it is now; the socket is registered on the sending
-            // thread right before the greeting goes out, so no broadcast can overtake it and none
-            // emitted after this point is missed.
-            ObjectNode data = statusData();
-            data.put("sid", sid);
-            String greeting = Json.write(message("status", data));
-            String executing = executingNodeOfClient.apply(sid).map(node -> {
-                ObjectNode running = Json.object();
-                running.put("node", node);
-                return Json.write(message("executing", running));
-            }).orElse(null);
+            Client client = ctx.attribute(CLIENT_ATTRIBUTE);
+            if (client == null) return;
             sender.execute(() -> {
-                if (!ctx.session.isOpen()) return; // closed before it was registered
-                socketsBySid.put(sid, ctx);
-                sendNow(ctx, greeting);
-                if (executing != null) sendNow(ctx, executing);
+                // Even a socket that a newer one with the same sid replaced gets its own greeting.
+                client.ctx = ctx;
+                clientsBySession.put(ctx.sessionId(), client);
+                while (!client.waiting.isEmpty()) sendNow(ctx, client.waiting.poll());
             });
         });
         ws.onMessage(ctx -> {
-            Connection c = connections.get(ctx.sessionId());
+            Client c = clientsBySession.get(ctx.sessionId());
             if (c == null || c.firstMessageSeen) return;
             JsonNode msg;
             try {
@@ -108,16 +128,19 @@ public final class WebSocketHub implements AutoCloseable {
                 JsonNode flags = msg.path("data");
                 c.supportsPreviewMetadata = flags.path("supports_preview_metadata").isBoolean()
                         && flags.path("supports_preview_metadata").booleanValue();
-                send(ctx, message("feature_flags", serverFeatureFlags.get()));
+                String reply = Json.write(message("feature_flags", serverFeatureFlags.get()));
+                sender.execute(() -> sendNow(ctx, reply));
             }
         });
-        ws.onClose(ctx -> {
-            Connection c = connections.remove(ctx.sessionId());
-            if (c != null) socketsBySid.remove(c.sid, ctx);
-        });
-        ws.onError(ctx -> {
-            Connection c = connections.remove(ctx.sessionId());
-            if (c != null) socketsBySid.remove(c.sid, ctx);
+        ws.onClose(ctx -> forget(ctx));
+        ws.onError(ctx -> forget(ctx));
+    }
+
+    /** On the sending thread, so that it comes after the connection's own attach step. */
+    private void forget(WsContext ctx) {
+        sender.execute(() -> {
+            Client c = clientsBySession.remove(ctx.sessionId());
+            if (c != null) clientsBySid.remove(c.sid, c);
         });
     }
 
@@ -144,43 +167,48 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     public void sendTo(String sid, String type, JsonNode data) {
-        if (sid == null) return;
-        String text = Json.write(message(type, data));
-        sender.execute(() -> {
-            WsContext ctx = socketsBySid.get(sid);
-            if (ctx != null) sendNow(ctx, text);
-        });
+        if (sid != null) deliverTo(sid, Json.write(message(type, data)));
     }
 
     public void broadcast(String type, JsonNode data) {
-        String text = Json.write(message(type, data));
-        sender.execute(() -> socketsBySid.values().forEach(ctx -> sendNow(ctx, text)));
+        deliverToAll(Json.write(message(type, data)));
     }
 
     public void sendBinaryTo(String sid, byte[] frame) {
-        if (sid == null) return;
-        sender.execute(() -> {
-            WsContext ctx = socketsBySid.get(sid);
-            if (ctx != null) sendNow(ctx, frame);
-        });
+        if (sid != null) deliverTo(sid, frame);
     }
 
     public void broadcastBinary(byte[] frame) {
-        sender.execute(() -> socketsBySid.values().forEach(ctx -> sendNow(ctx, frame)));
+        deliverToAll(frame);
     }
 
     /** Whether the socket of this sid declared {@code supports_preview_metadata: true}. */
     public boolean supportsPreviewMetadata(String sid) {
-        if (sid == null) return false;
-        WsContext ctx = socketsBySid.get(sid);
-        if (ctx == null) return false;
-        Connection c = connections.get(ctx.sessionId());
+        Client c = sid == null ? null : clientsBySid.get(sid);
         return c != null && c.supportsPreviewMetadata;
     }
 
-    private void send(WsContext ctx, JsonNode message) {
-        String text = Json.write(message);
-        sender.execute(() -> sendNow(ctx, text));
+    private void deliverTo(String sid, Object payload) {
+        sender.execute(() -> {
+            Client c = clientsBySid.get(sid);
+            if (c != null) deliver(c, payload);
+        });
+    }
+
+    private void deliverToAll(Object payload) {
+        sender.execute(() -> clientsBySid.values().forEach(c -> deliver(c, payload)));
+    }
+
+    /** On the sending thread: write now, or keep for a socket still connecting (within bounds). */
+    private void deliver(Client c, Object payload) {
+        if (c.ctx != null) {
+            sendNow(c.ctx, payload);
+        } else if (System.currentTimeMillis() - c.registeredAt > CONNECT_TIMEOUT_MILLIS
+                || c.waiting.size() >= MAX_WAITING_MESSAGES) {
+            clientsBySid.remove(c.sid, c); // its upgrade never completed
+        } else {
+            c.waiting.add(payload);
+        }
     }
 
     /**

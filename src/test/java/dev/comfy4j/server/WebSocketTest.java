@@ -147,6 +147,20 @@ class WebSocketTest {
         }
     }
 
+    @Test
+    void aPromptPostedTheMomentTheSocketOpensIsAnnouncedAfterTheGreeting() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            try (WsClient ws = server.websocket("eager" + round)) {
+                ObjectNode b = body(prompt("Out"));
+                b.put("client_id", "eager" + round);
+                server.postJson("/prompt", b);
+                List<WsClient.Message> seen = ws.until(WebSocketTest::isFinalExecuting);
+                assertThat(seen.getFirst().json().get("data").get("sid").asText()).isEqualTo("eager" + round);
+                assertThat(seen).extracting(WsClient.Message::type).startsWith("status", "status", "status", "execution_start");
+            }
+        }
+    }
+
     private static List<WsClient.Message> binaries(List<WsClient.Message> messages) {
         return messages.stream().filter(m -> m.json() == null).toList();
     }
