@@ -6,7 +6,6 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.cache.CacheSet;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.model.ModelManager;
-import dev.comfy4j.tensor.MemoryStats;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.CoreNodes;
 import dev.comfy4j.nodes.NodeRegistry;
@@ -33,6 +32,7 @@ public final class GraphEngine implements Engine {
     private final AtomicBoolean clearRequested = new AtomicBoolean();
     private final AtomicBoolean unloadRequested = new AtomicBoolean();
     private final ModelManager models;
+    private final NativeMemoryGuard memoryGuard = new NativeMemoryGuard();
     private CacheSet caches;
 
     /** An engine with its own model manager (tests). */
@@ -85,6 +85,7 @@ public final class GraphEngine implements Engine {
             return run.run();
         } finally {
             applyDeferredFrees();
+            memoryGuard.afterPrompt();
             running.unlock();
         }
     }
@@ -128,7 +129,7 @@ public final class GraphEngine implements Engine {
             caches = CacheSet.create(config.cacheMode(), registry);
             unloadRequested.set(false);
             models.unloadAll();
-            releaseDroppedTensors();
+            memoryGuard.collect();
         }
         if (unloadRequested.getAndSet(false)) {
             CacheSet fresh = CacheSet.create(config.cacheMode(), registry);
@@ -137,15 +138,6 @@ public final class GraphEngine implements Engine {
         }
     }
 
-    /**
-     * Cached tensors are freed by JavaCPP's deallocators once unreachable; after dropping a whole
-     * cache, a collection makes that happen now, and the native heap is handed back to the OS, so
-     * {@code /free} lowers the process's memory as ComfyUI's {@code gc.collect()} does.
-     */
-    private static void releaseDroppedTensors() {
-        System.gc();
-        MemoryStats.trimNativeHeap();
-    }
 
     @Override
     public ObjectNode objectInfo() {
