@@ -60,7 +60,6 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     private final Map<String, Client> clientsBySid = new ConcurrentHashMap<>();
-    private final Map<String, Client> clientsBySession = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ws-sender");
         t.setDaemon(true);
@@ -109,12 +108,11 @@ public final class WebSocketHub implements AutoCloseable {
             sender.execute(() -> {
                 // Even a socket that a newer one with the same sid replaced gets its own greeting.
                 client.ctx = ctx;
-                clientsBySession.put(ctx.sessionId(), client);
                 while (!client.waiting.isEmpty()) sendNow(ctx, client.waiting.poll());
             });
         });
         ws.onMessage(ctx -> {
-            Client c = clientsBySession.get(ctx.sessionId());
+            Client c = ctx.attribute(CLIENT_ATTRIBUTE);
             if (c == null || c.firstMessageSeen) return;
             JsonNode msg;
             try {
@@ -129,7 +127,7 @@ public final class WebSocketHub implements AutoCloseable {
                 c.supportsPreviewMetadata = flags.path("supports_preview_metadata").isBoolean()
                         && flags.path("supports_preview_metadata").booleanValue();
                 String reply = Json.write(message("feature_flags", serverFeatureFlags.get()));
-                sender.execute(() -> sendNow(ctx, reply));
+                sender.execute(() -> deliver(c, reply)); // after the greeting, even if still connecting
             }
         });
         ws.onClose(ctx -> forget(ctx));
@@ -138,10 +136,8 @@ public final class WebSocketHub implements AutoCloseable {
 
     /** On the sending thread, so that it comes after the connection's own attach step. */
     private void forget(WsContext ctx) {
-        sender.execute(() -> {
-            Client c = clientsBySession.remove(ctx.sessionId());
-            if (c != null) clientsBySid.remove(c.sid, c);
-        });
+        Client c = ctx.attribute(CLIENT_ATTRIBUTE);
+        if (c != null) sender.execute(() -> clientsBySid.remove(c.sid, c));
     }
 
     public ObjectNode statusData() {
