@@ -87,6 +87,11 @@ class ExecutionOverHttpTest {
                 && m.json().get("data").get("prompt_id").asText().equals(id));
     }
 
+    /** Messages up to the next final executing message (the end of a prompt). */
+    private List<WsClient.Message> untilDone() {
+        return ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+    }
+
     private String queue(ObjectNode prompt) {
         ObjectNode body = Json.object();
         body.set("prompt", prompt);
@@ -169,7 +174,7 @@ class ExecutionOverHttpTest {
         node(p, "1", "TestFail").put("a", "x");
         link(node(p, "2", "TestOutput"), "a", "1");
         String id = queue(p);
-        List<WsClient.Message> seen = ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+        List<WsClient.Message> seen = untilDone();
         JsonNode error = first(seen, "execution_error");
         assertThat(error.get("prompt_id").asText()).isEqualTo(id);
         assertThat(error.get("node_id").asText()).isEqualTo("1");
@@ -197,7 +202,7 @@ class ExecutionOverHttpTest {
         ws.until(m -> m.type().equals("executing") && "1".equals(m.json().get("data").path("node").asText(null)));
         long t0 = System.currentTimeMillis();
         server.post("/interrupt", "{\"prompt_id\": \"" + id + "\"}");
-        List<WsClient.Message> rest = ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+        List<WsClient.Message> rest = untilDone();
         assertThat(System.currentTimeMillis() - t0).isLessThan(5_000);
         JsonNode interrupted = first(rest, "execution_interrupted");
         assertThat(interrupted.get("node_id").asText()).isEqualTo("1");
@@ -217,7 +222,7 @@ class ExecutionOverHttpTest {
         node(p, "1", "TestMakeList").put("count", 3);
         link(node(p, "2", "TestOutput"), "a", "1");
         String id = queue(p);
-        ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+        untilDone();
         assertThat(server.waitForHistory(id).get("outputs").get("2"))
                 .isEqualTo(Json.MAPPER.valueToTree(Map.of("value", List.of("0", "1", "2"))));
     }
@@ -229,7 +234,7 @@ class ExecutionOverHttpTest {
         node(p, "1", "TestExpand").put("value", "hi");
         link(node(p, "2", "TestOutput"), "a", "1");
         String id = queue(p);
-        List<WsClient.Message> seen = ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+        List<WsClient.Message> seen = untilDone();
         assertThat(executingNodes(seen)).anyMatch(n -> n.startsWith("1."));
         JsonNode entry = server.waitForHistory(id);
         assertThat(entry.get("outputs").get("2")).isEqualTo(Json.MAPPER.valueToTree(Map.of("value", List.of("hi!"))));
@@ -248,7 +253,7 @@ class ExecutionOverHttpTest {
         node(p, "1", "TestBlock").put("message", "not today");
         link(node(p, "2", "TestOutput"), "a", "1");
         String id = queue(p);
-        List<WsClient.Message> seen = ws.until(m -> m.type().equals("executing") && m.json().get("data").get("node").isNull());
+        List<WsClient.Message> seen = untilDone();
         JsonNode blocked = first(seen, "execution_error");
         assertThat(blocked.get("exception_message").asText()).isEqualTo("Execution Blocked: not today");
         assertThat(blocked.get("exception_type").asText()).isEqualTo("ExecutionBlocked");
