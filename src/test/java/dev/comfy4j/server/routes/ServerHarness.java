@@ -4,6 +4,7 @@ import dev.comfy4j.App;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.files.Multipart;
 import dev.comfy4j.files.PngWriter;
+import dev.comfy4j.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,14 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A real server on an ephemeral loopback port and the small HTTP helpers the route tests share. */
+/** A {@link TestServer} with the byte-level HTTP helpers the file route tests share (raw requests, uploads). */
 final class ServerHarness implements AutoCloseable {
     static final String BOUNDARY = "comfy4jTestBoundary";
+    private final TestServer server;
     final App app;
     final HttpClient client = HttpClient.newHttpClient();
 
     ServerHarness(ServerConfig config) {
-        this.app = App.start(config.withPort(0).withDatabase(null));
+        this.server = TestServer.start(config.withDatabase(null));
+        this.app = server.app();
     }
 
     String base() {
@@ -76,6 +79,6 @@ final class ServerHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        server.close();
     }
 }
