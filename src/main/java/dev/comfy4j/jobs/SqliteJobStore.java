@@ -3,7 +3,11 @@ package dev.comfy4j.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.json.Json;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,15 +23,27 @@ import java.util.Map;
 /**
  * Queue and history in an embedded SQLite file (WAL mode, one connection guarded by this object).
  * Every change is committed before the call returns, so a crash loses nothing that was answered.
+ * One server owns the file at a time (a lock file beside it): two workers on one queue would run
+ * every prompt twice.
  */
 public final class SqliteJobStore implements JobStore {
     private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private final Connection db;
 
     public SqliteJobStore(Path file) {
         this.file = file;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            lockChannel = FileChannel.open(Path.of(file.toAbsolutePath() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = tryLock(lockChannel);
+            if (lock == null) {
+                lockChannel.close();
+                throw new IllegalStateException("Another comfy4j server is using the job database " + file
+                        + "; give this one its own --database or --base-directory");
+            }
             db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -40,8 +56,18 @@ public final class SqliteJobStore implements JobStore {
                         + " prompt_id TEXT NOT NULL UNIQUE, entry TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot open the job database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws java.io.IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // held by this very process (another store on the same file)
         }
     }
 
@@ -152,6 +178,12 @@ public final class SqliteJobStore implements JobStore {
             db.close();
         } catch (SQLException ignored) {
             // closing is best effort: every change was already committed
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (java.io.IOException ignored) {
+            // the lock goes with the process anyway
         }
     }
 

@@ -93,4 +93,17 @@ class PersistenceTest {
             assertThat(TestServer.json(server.get("/history"))).isEmpty();
         }
     }
+
+    @Test
+    void aSecondServerCannotShareTheJobDatabase() {
+        Path db = base.resolve("comfy4j.db");
+        try (SqliteJobStore first = new SqliteJobStore(db)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SqliteJobStore(db))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Another comfy4j server is using the job database");
+        }
+        try (SqliteJobStore again = new SqliteJobStore(db)) {
+            assertThat(again.loadQueue()).isEmpty();
+        }
+    }
 }
