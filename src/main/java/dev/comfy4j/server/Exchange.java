@@ -2,6 +2,7 @@ package dev.comfy4j.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -72,10 +73,10 @@ public final class Exchange {
     }
 
     /** Like {@link #jsonBody()} but demands an object, the shape every ComfyUI route expects. */
-    public com.fasterxml.jackson.databind.node.ObjectNode jsonObjectBody() {
+    public ObjectNode jsonObjectBody() {
         JsonNode node = jsonBody();
         if (!node.isObject()) throw HttpError.badRequest("Invalid JSON body: expected an object");
-        return (com.fasterxml.jackson.databind.node.ObjectNode) node;
+        return (ObjectNode) node;
     }
 
     private HttpError tooLarge(long actual) {
