@@ -34,6 +34,29 @@ class FreeRouteTest {
         }
     }
 
+    @Test
+    void freeLowersTheServersResidentMemory() throws Exception {
+        // Two 48 MiB float32 tensors in a zip checkpoint: loading copies them into native memory.
+        int n = 12 << 20;
+        java.util.Map<String, TorchZipWriter.FloatTensor> tensors = new java.util.LinkedHashMap<>();
+        tensors.put("a", new TorchZipWriter.FloatTensor(new float[n], new long[] {n}));
+        tensors.put("b", new TorchZipWriter.FloatTensor(new float[n], new long[] {n}));
+        Path ckpt = base.resolve("big.ckpt");
+        TorchZipWriter.write(ckpt, tensors);
+        tensors.clear();
+        try (TestServer server = TestServer.start(TestServer.config(base))) {
+            ModelManager models = server.app().models();
+            try (var lease = models.checkpoint(ckpt)) {
+                lease.model().stateDict().get("a").sum().close(); // touch the pages
+            }
+            long loaded = dev.comfy4j.tensor.MemoryStats.currentRss();
+            server.post("/free", "{\"unload_models\": true, \"free_memory\": true}");
+            awaitEmpty(models);
+            long after = dev.comfy4j.tensor.MemoryStats.currentRss();
+            assertThat(loaded - after).as("RSS drop after POST /free").isGreaterThan(64L << 20);
+        }
+    }
+
     private static void awaitEmpty(ModelManager models) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
         while (!models.loaded().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(20);
