@@ -161,6 +161,32 @@ class WebSocketTest {
         }
     }
 
+    @Test
+    void manyClientsAtOnceEachGetTheirOwnPromptsEnd() throws Exception {
+        int clients = 24;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<String>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                String sid = "crowd" + c;
+                done.add(pool.submit(() -> {
+                    try (WsClient ws = server.websocket(sid)) {
+                        ObjectNode b = body(prompt("Out"));
+                        b.put("client_id", sid);
+                        String id = TestServer.json(server.postJson("/prompt", b)).get("prompt_id").asText();
+                        List<WsClient.Message> seen = ws.until(WebSocketTest::isFinalExecuting);
+                        assertThat(seen.getLast().json().get("data").get("prompt_id").asText()).isEqualTo(id);
+                        assertThat(seen).filteredOn(m -> m.type().equals("execution_start"))
+                                .allSatisfy(m -> assertThat(m.json().get("data").get("prompt_id").asText()).isEqualTo(id));
+                        return id;
+                    }
+                }));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : done) ids.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(ids).hasSize(clients);
+        }
+    }
+
     private static List<WsClient.Message> binaries(List<WsClient.Message> messages) {
         return messages.stream().filter(m -> m.json() == null).toList();
     }
