@@ -17,7 +17,7 @@ public final class FileRoutes {
         return List.of(
                 new FrontendRoutes(config.frontEndRoot()),
                 new ViewRoutes(folders),
-                new UploadRoutes(folders, config.maxUploadBytes()),
+                new UploadRoutes(folders),
                 new ModelRoutes(folders.models()),
                 new UserRoutes(new Users(folders.user())),
                 new InternalRoutes(folders, logs, hub));

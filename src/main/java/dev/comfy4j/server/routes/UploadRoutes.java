@@ -34,11 +34,9 @@ public final class UploadRoutes implements RouteFamily {
     }
 
     private final Folders folders;
-    private final long maxUploadBytes;
 
-    public UploadRoutes(Folders folders, long maxUploadBytes) {
+    public UploadRoutes(Folders folders) {
         this.folders = folders;
-        this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
@@ -50,7 +48,7 @@ public final class UploadRoutes implements RouteFamily {
     private void upload(Exchange ex, Saver saver) throws IOException {
         Multipart form;
         try (InputStream body = ex.ctx().req().getInputStream()) {
-            form = Multipart.read(ex.header("Content-Type"), body, ex.ctx().req().getContentLengthLong(), maxUploadBytes);
+            form = Multipart.read(ex.header("Content-Type"), body, ex.ctx().req().getContentLengthLong(), ex.maxBodyBytes());
         }
         String type = form.field("type").orElse("input");
         // The reference fails with a 500 on an unknown type; a 400 says why.
