@@ -124,20 +124,22 @@ public final class GraphEngine implements Engine {
         }
     }
 
+    /**
+     * Models are unloaded only when asked ({@code unload_models}, which {@code free_memory} implies
+     * unless the client said false, as in ComfyUI); dropping the caches then collects, so the
+     * dropped outputs' native memory is freed at once.
+     */
     private void applyDeferredFrees() {
-        if (clearRequested.getAndSet(false)) {
-            caches = CacheSet.create(config.cacheMode(), registry);
-            unloadRequested.set(false);
-            models.unloadAll();
-            memoryGuard.collect();
-        }
         if (unloadRequested.getAndSet(false)) {
             CacheSet fresh = CacheSet.create(config.cacheMode(), registry);
             caches = new CacheSet(caches.outputs(), caches.ui(), fresh.objects());
             models.unloadAll();
         }
+        if (clearRequested.getAndSet(false)) {
+            caches = CacheSet.create(config.cacheMode(), registry);
+            memoryGuard.collect();
+        }
     }
-
 
     @Override
     public ObjectNode objectInfo() {

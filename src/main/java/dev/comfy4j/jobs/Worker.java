@@ -116,7 +116,7 @@ public final class Worker implements AutoCloseable {
         boolean free = freeMemory.getAndSet(false);
         boolean unload = unloadModels.getAndSet(false);
         if (free) engine.clearCaches();
-        if (unload || free) engine.unloadModels();
+        if (unload) engine.unloadModels(); // the route already applied "free_memory implies unload_models"
     }
 
     @Override

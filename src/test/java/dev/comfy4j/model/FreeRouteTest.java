@@ -28,6 +28,10 @@ class FreeRouteTest {
             try (var lease = models.checkpoint(checkpoint)) {
                 assertThat(models.loaded()).hasSize(1);
             }
+            // free_memory with unload_models false keeps the models, as ComfyUI does
+            server.post("/free", "{\"unload_models\": false, \"free_memory\": true}");
+            Thread.sleep(500);
+            assertThat(models.loaded()).hasSize(1);
             // free_memory implies unload_models when that key is absent (API spec §6.6)
             server.post("/free", "{\"free_memory\": true}");
             awaitEmpty(models);
