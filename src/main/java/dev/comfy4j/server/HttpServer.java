@@ -2,6 +2,7 @@ package dev.comfy4j.server;
 
 import dev.comfy4j.config.ServerConfig;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -45,6 +46,9 @@ public final class HttpServer implements AutoCloseable {
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = Long.MAX_VALUE; // Exchange.body() applies --max-upload-size itself
+            // ComfyUI compresses nothing by default. Javalin's gzip would also compress answers whose
+            // Content-Length was already set to the uncompressed size (files), cutting them short.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = config.listen().getFirst();
             cfg.jetty.port = config.port();
             // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
