@@ -29,6 +29,7 @@ public final class HttpServer implements AutoCloseable {
     private final Router router;
     private final Router.Handler fallback;
     private final WebSocketHub hub;
+    private final OriginCheck originCheck;
     private Javalin javalin;
 
     /**
@@ -39,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
         this.router = router;
         this.fallback = fallback;
         this.hub = hub;
+        this.originCheck = OriginCheck.forListenAddresses(config.listen());
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */
@@ -88,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void beforeUpgrade(Context ctx) {
-        if (config.corsOrigin() == null && OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
+        if (config.corsOrigin() == null && originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
             LOG.warn("WebSocket upgrade refused by the origin check: Host {} Origin {}", ctx.header("Host"),
                     ctx.header("Origin"));
             ctx.status(403);
@@ -102,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
         String method = ctx.req().getMethod();
         String rawPath = ctx.req().getRequestURI();
         if (config.corsOrigin() == null) {
-            if (OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
+            if (originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
                 LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
                 writeError(ctx, HttpError.empty(403));
                 return;
