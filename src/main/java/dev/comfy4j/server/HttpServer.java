@@ -103,12 +103,14 @@ public final class HttpServer implements AutoCloseable {
     private void dispatch(Context ctx) throws IOException {
         String method = ctx.req().getMethod();
         String rawPath = ctx.req().getRequestURI();
-        if (config.corsOrigin() == null) {
-            if (originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
-                LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
-                writeError(ctx, HttpError.empty(403));
-                return;
-            }
+        if (config.corsOrigin() != null) {
+            // Set first, so that every answer carries them: the preflight, and errors too, which a
+            // browser would otherwise hide from the page behind a CORS failure.
+            addCorsHeaders(ctx);
+        } else if (originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
+            LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
+            writeError(ctx, HttpError.empty(403));
+            return;
         }
         if (method.equals("OPTIONS")) {
             ctx.status(200);
@@ -128,7 +130,6 @@ public final class HttpServer implements AutoCloseable {
                 case Router.NotFound n -> throw HttpError.notFound();
             }
             CacheControl.apply(ctx, rawPath);
-            if (config.corsOrigin() != null) addCorsHeaders(ctx);
         } catch (HttpError e) {
             writeError(ctx, e);
         } catch (Exception e) {
@@ -137,9 +138,10 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /** ComfyUI's CORS middleware headers; PATCH is listed as in ComfyUI after 0.3.64 (/internal/logs/subscribe uses it). */
     private void addCorsHeaders(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", config.corsOrigin());
-        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS");
+        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS, PATCH");
         ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
         ctx.header("Access-Control-Allow-Credentials", "true");
     }
