@@ -69,7 +69,10 @@ public final class HttpServer implements AutoCloseable {
             });
             // Requests Jetty refuses before routing (a malformed URI) get aiohttp's plain-text form.
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new PlainTextErrors()));
-            cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                handler.getServletHandler().setDecodeAmbiguousURIs(true);
+                NoHttpSessions.apply(handler);
+            });
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(4L * 1024 * 1024); // aiohttp's limit for incoming messages
                 ws.setMaxBinaryMessageSize(4L * 1024 * 1024);
