@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.cache.CacheSet;
-import dev.comfy4j.files.Folders;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.nodes.CoreNodes;
 import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.ObjectInfo;
 import java.util.List;
@@ -46,11 +44,6 @@ public final class GraphEngine implements Engine {
         this.models = models;
         this.validator = new Validator(registry);
         this.caches = CacheSet.create(config.cacheMode(), registry);
-    }
-
-    /** The engine with the built-in node catalogue, file nodes included; the server calls this. */
-    public static GraphEngine create(ServerConfig config, Folders folders, ModelManager models) {
-        return new GraphEngine(config, CoreNodes.registry(folders), models);
     }
 
     public NodeRegistry registry() {

@@ -45,7 +45,7 @@ final class GoldenCases implements AutoCloseable {
                 if (name.equals("from_output.png")) Files.copy(f, folders.output().resolve(name));
             }
         }
-        this.registry = CoreNodes.registry(folders);
+        this.registry = NodeCatalogue.registry(dev.comfy4j.support.TestServices.over(folders));
     }
 
     Tensor tensor(JsonNode ref) {
