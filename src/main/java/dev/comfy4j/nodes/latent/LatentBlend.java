@@ -8,7 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 import dev.comfy4j.tensor.Tensor;
 
 /**

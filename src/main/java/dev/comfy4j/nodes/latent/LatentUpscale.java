@@ -8,7 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 
 /**
  * LatentUpscale: resize the samples to width/8 x height/8 (pixel sizes, at least 64; 0 keeps the aspect ratio).

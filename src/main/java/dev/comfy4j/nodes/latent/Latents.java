@@ -1,7 +1,7 @@
 package dev.comfy4j.nodes.latent;
 
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;

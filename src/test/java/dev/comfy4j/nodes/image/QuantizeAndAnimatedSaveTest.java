@@ -2,6 +2,9 @@ package dev.comfy4j.nodes.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfy4j.imaging.AnimatedWebpWriter;
+import dev.comfy4j.imaging.ApngWriter;
+import dev.comfy4j.imaging.ExifWriter;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.latent.LatentApplyOperation;
