@@ -98,8 +98,8 @@ class ImageNodesTest {
     void latentCropWorksInPixelUnits() throws Exception {
         try (TensorScope ignored = TensorScope.open()) {
             Tensor s = Tensor.arange(0, 16 * 16, 1, dev.comfy4j.tensor.DType.F32).reshape(1, 1, 16, 16);
-            Object out = run(new LatentCrop(), Map.of("samples", Map.of("samples", s), "width", 16L, "height", 8L, "x", 16L, "y", 8L));
-            Tensor t = (Tensor) ((Map<?, ?>) out).get("samples");
+            Object out = run(new LatentCrop(), Map.of("samples", dev.comfy4j.nodes.latent.Latent.of(s), "width", 16L, "height", 8L, "x", 16L, "y", 8L));
+            Tensor t = ((dev.comfy4j.nodes.latent.Latent) out).samples();
             assertThat(t.shape()).containsExactly(1, 1, 1, 2);
             assertThat(t.toFloatArray()).containsExactly(16 + 2f, 16 + 3f);
         }

@@ -1,5 +1,6 @@
 package dev.comfy4j.nodes.image;
 
+import dev.comfy4j.nodes.HoldsTensors;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -28,7 +29,7 @@ public final class ImageSupport {
         }
     }
 
-    /** Runs {@code body} in a fresh scope; every tensor found in its result (a LATENT dict, a list) leaves the scope. */
+    /** Runs {@code body} in a fresh scope; every tensor found in its result (a LATENT, a list) leaves the scope. */
     public static <T> T computeValue(Supplier<T> body) {
         try (TensorScope ignored = TensorScope.open()) {
             T value = body.get();
@@ -38,9 +39,7 @@ public final class ImageSupport {
     }
 
     private static void escapeAll(Object value) {
-        if (value instanceof Tensor t) t.escapeScope();
-        else if (value instanceof Map<?, ?> m) m.values().forEach(ImageSupport::escapeAll);
-        else if (value instanceof Iterable<?> it) it.forEach(ImageSupport::escapeAll);
+        HoldsTensors.forEach(value, Tensor::escapeScope);
     }
 
     /** An insertion-ordered map from alternating keys and values (object_info option dicts). */
