@@ -13,11 +13,10 @@ import java.util.function.Supplier;
  * Python-style input checks (the pixel conversions are {@link dev.comfy4j.imaging.Pixels}).
  *
  * <p>Ownership: a node computes inside a {@link TensorScope} that frees every temporary, and its
- * results leave the scope with {@link Tensor#escapeScope()}. They are then owned by nobody but the
- * engine's output cache that holds them; when the cache drops an entry the tensor becomes
- * unreachable and JavaCPP's garbage-collected deallocator releases the libtorch handle. Nothing
- * closes an output explicitly, because one tensor may sit in several cache entries (a node that
- * passes its input through returns the same tensor).
+ * results leave the scope with {@link Tensor#escapeScope()}. They are then owned by the engine's
+ * output cache, which counts the entries holding each tensor (one tensor may sit in several entries:
+ * a node that passes its input through returns the same tensor) and closes it when the last one goes.
+ * So a node never closes its outputs or its inputs, and never keeps them after it returns.
  */
 public final class ImageSupport {
     private ImageSupport() {}
