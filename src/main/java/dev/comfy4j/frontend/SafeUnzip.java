@@ -30,6 +30,7 @@ final class SafeUnzip {
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 if (++count > MAX_ENTRIES) throw new IOException("the archive has more than " + MAX_ENTRIES + " entries");
+                if (entry.isDirectory() && entry.getName().replace('\\', '/').matches("(\\./)*")) continue; // "./"
                 Path target = resolveInside(root, entry.getName());
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
@@ -58,7 +59,7 @@ final class SafeUnzip {
             throw new IOException("unsafe entry in the archive: " + name);
         }
         Path target = root.resolve(unified).normalize();
-        if (!target.startsWith(root)) throw new IOException("unsafe entry in the archive: " + name);
+        if (!target.startsWith(root) || target.equals(root)) throw new IOException("unsafe entry in the archive: " + name);
         return target;
     }
 }
