@@ -115,9 +115,12 @@ final class NodeHelpPage {
         return escapeInline(value).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
     }
 
-    /** Text placed in Markdown as written: characters that would start markup are escaped. */
+    /**
+     * Text placed in Markdown as written: characters that would start markup are escaped. Underscores
+     * are left alone: inside a word (LATENT_OPERATION) they never start emphasis in GitHub-flavoured Markdown.
+     */
     private static String escapeInline(String value) {
         return value.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("*", "\\*").replace("_", "\\_").replace("`", "\\`");
+                .replace("*", "\\*").replace("`", "\\`");
     }
 }
