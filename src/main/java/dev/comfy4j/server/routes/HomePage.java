@@ -42,6 +42,7 @@ public final class HomePage {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>comfy4j %1$s</title>
+                <link rel="icon" href="data:,">
                 <style>
                 body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
                 code, pre { font-family: ui-monospace, monospace; background: #eef1f6; border-radius: 4px; }
@@ -84,6 +85,7 @@ public final class HomePage {
                     // the server stopped or restarts: keep the last numbers
                   }
                 }
+                refreshQueue();
                 setInterval(refreshQueue, 2000);
                 </script>
                 </body>
