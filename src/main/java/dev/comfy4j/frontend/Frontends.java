@@ -10,6 +10,8 @@ public final class Frontends {
     private static final Logger LOG = LoggerFactory.getLogger(Frontends.class);
     /** The cache of downloaded editors under the base directory, named as in ComfyUI. */
     public static final String CACHE_FOLDER = "web_custom_versions";
+    /** ComfyUI's default value of the flag, meaning "the installed frontend package": for comfy4j, none. */
+    static final String COMFYUI_DEFAULT = "comfyanonymous/ComfyUI@latest";
 
     private Frontends() {}
 
@@ -22,6 +24,11 @@ public final class Frontends {
             return new FrontendInstaller.Outcome(config.frontEndRoot(), null);
         }
         if (config.frontEndVersion() == null || config.frontEndVersion().isBlank()) return new FrontendInstaller.Outcome(null, null);
+        if (config.frontEndVersion().trim().equals(COMFYUI_DEFAULT)) {
+            LOG.info("--front-end-version {} is ComfyUI's default (its bundled frontend); comfy4j serves its built-in page",
+                    COMFYUI_DEFAULT);
+            return new FrontendInstaller.Outcome(null, null);
+        }
         URI api;
         try {
             api = URI.create(config.frontEndReleaseApi());

@@ -168,6 +168,14 @@ class FrontendVersionTest {
     }
 
     @Test
+    void comfyUisDefaultValueMeansNoDownload() {
+        try (TestServer server = TestServer.start(config("comfyanonymous/ComfyUI@latest", releases.base()))) {
+            assertThat(server.get("/").body()).contains("<h1>comfy4j").doesNotContain("not available");
+        }
+        assertThat(releases.requests()).isEmpty();
+    }
+
+    @Test
     void frontEndRootWinsOverFrontEndVersion() throws IOException {
         Path web = Files.createDirectories(base.resolve("web"));
         Files.writeString(web.resolve("index.html"), "mine");
