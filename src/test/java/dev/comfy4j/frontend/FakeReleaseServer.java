@@ -25,6 +25,7 @@ final class FakeReleaseServer implements AutoCloseable {
     private final Map<String, byte[]> zips = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile String latestTag;
+    private volatile String stallingTag;
 
     FakeReleaseServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -40,6 +41,12 @@ final class FakeReleaseServer implements AutoCloseable {
     FakeReleaseServer release(String tag, byte[] zip, boolean latest) {
         zips.put(tag, zip);
         if (latest) latestTag = tag;
+        return this;
+    }
+
+    /** The download of {@code tag} sends its headers and half its bytes, then nothing for 4 s. */
+    FakeReleaseServer stall(String tag) {
+        stallingTag = tag;
         return this;
     }
 
@@ -67,10 +74,25 @@ final class FakeReleaseServer implements AutoCloseable {
             String tag = path.substring("/download/".length(), path.length() - "/dist.zip".length());
             byte[] zip = zips.get(tag);
             if (zip == null) send(ex, 404, "text/plain", new byte[0]);
+            else if (tag.equals(stallingTag)) stallHalfway(ex, zip);
             else send(ex, 200, "application/octet-stream", zip);
         } else {
             send(ex, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private static void stallHalfway(HttpExchange ex, byte[] body) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, body.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        try {
+            Thread.sleep(4_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ex.close();
     }
 
     private String releaseJson(String tag) {

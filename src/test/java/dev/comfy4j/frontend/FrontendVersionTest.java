@@ -168,6 +168,38 @@ class FrontendVersionTest {
     }
 
     @Test
+    void aLargeBundleArrivesWholeAndAStalledDownloadIsAbandoned() throws IOException {
+        byte[] big = new byte[3 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(big);
+        releases.release("v3.0.0", zipWithBinary(big), false).release("v3.0.1", zipWithBinary(big), false).stall("v3.0.1");
+        FrontendInstaller installer = new FrontendInstaller(base.resolve("web_custom_versions"),
+                java.net.URI.create(releases.base()), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(1));
+
+        FrontendInstaller.Outcome whole = installer.install(EDITOR + "@v3.0.0");
+        assertThat(whole.problem()).isNull();
+        assertThat(Files.readAllBytes(whole.webRoot().resolve("assets/big.bin"))).isEqualTo(big);
+
+        long started = System.nanoTime();
+        FrontendInstaller.Outcome stalled = installer.install(EDITOR + "@v3.0.1");
+        assertThat(stalled.problem()).contains("stalled");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(3));
+        // falls back to the newest cached version that is whole
+        assertThat(stalled.webRoot()).isEqualTo(cache("3.0.0"));
+        assertThat(cache("3.0.1")).doesNotExist();
+    }
+
+    private static byte[] zipWithBinary(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("index.html"));
+            zip.write("<html></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("assets/big.bin"));
+            zip.write(data);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void comfyUisDefaultValueMeansNoDownload() {
         try (TestServer server = TestServer.start(config("comfyanonymous/ComfyUI@latest", releases.base()))) {
             assertThat(server.get("/").body()).contains("<h1>comfy4j").doesNotContain("not available");
