@@ -4,6 +4,8 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.files.Folders;
+import dev.comfy4j.frontend.FrontendInstaller;
+import dev.comfy4j.frontend.Frontends;
 import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
@@ -17,9 +19,12 @@ import dev.comfy4j.server.Router;
 import dev.comfy4j.server.WebSocketHub;
 import dev.comfy4j.server.routes.FileRoutes;
 import dev.comfy4j.server.routes.HistoryRoutes;
+import dev.comfy4j.server.routes.HomePage;
+import dev.comfy4j.server.routes.NodeDocsRoutes;
 import dev.comfy4j.server.routes.PromptRoutes;
 import dev.comfy4j.server.routes.QueueRoutes;
 import dev.comfy4j.server.routes.SystemRoutes;
+import dev.comfy4j.server.routes.TemplateRoutes;
 import dev.comfy4j.tensor.RuntimeOptions;
 import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
@@ -51,7 +56,10 @@ public final class App implements AutoCloseable {
         Engine create(ServerConfig config, NodeRegistry catalogue, ModelManager models);
     }
 
-    private App(ServerConfig config, EngineFactory engineFactory) {
+    private App(ServerConfig requested, EngineFactory engineFactory) {
+        // --front-end-version is resolved first (possibly a download): the rest sees the folder to serve.
+        FrontendInstaller.Outcome frontend = Frontends.choose(requested);
+        ServerConfig config = requested.withFrontEndRoot(frontend.webRoot());
         this.config = config;
         TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         TorchRuntime.startInBackground();
@@ -71,7 +79,10 @@ public final class App implements AutoCloseable {
                 new PromptRoutes(engine, jobs.queue()),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
-        families.addAll(FileRoutes.families(config, folders, hub, logs));
+        families.add(TemplateRoutes.bundled());
+        families.add(new NodeDocsRoutes(engine));
+        families.addAll(FileRoutes.families(config, folders, hub, logs,
+                new HomePage(VERSION, jobs.queue(), frontend.problem())));
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
         this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);

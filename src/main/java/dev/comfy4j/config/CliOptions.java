@@ -62,6 +62,15 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--front-end-root", description = "Serve this folder as the web root.")
     Path frontEndRoot;
 
+    @Option(names = "--front-end-version",
+            description = "Download and serve this web editor release, OWNER/REPO@X.Y.Z or OWNER/REPO@latest "
+                    + "(e.g. Comfy-Org/ComfyUI_frontend@v1.27.10); cached under BASE/web_custom_versions.")
+    String frontEndVersion;
+
+    @Option(names = "--front-end-release-api",
+            description = "The releases API --front-end-version is fetched from (default: the code host's public API).")
+    String frontEndReleaseApi = ServerConfig.DEFAULT_RELEASE_API;
+
     @Option(names = "--extra-model-paths-config", arity = "1..*",
             description = "More extra_model_paths.yaml files (BASE/extra_model_paths.yaml is always read when present).")
     List<Path> extraModelPathsConfigs = new java.util.ArrayList<>();
@@ -136,6 +145,7 @@ public final class CliOptions implements Callable<Integer> {
         // ComfyUI appends "temp" to --temp-directory.
         config.tempDirectory((tempDirectory != null ? abs(tempDirectory) : base).resolve("temp"));
         if (frontEndRoot != null) config.frontEndRoot(abs(frontEndRoot));
+        config.frontEndVersion(frontEndVersion).frontEndReleaseApi(frontEndReleaseApi);
         return config.build();
     }
 

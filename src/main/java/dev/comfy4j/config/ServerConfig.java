@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param corsOrigin null when CORS is off (the origin check runs instead)
  * @param frontEndRoot null for the built-in status page
+ * @param frontEndVersion {@code OWNER/REPO@VERSION} to download and serve, or null; {@code frontEndRoot} wins
+ * @param frontEndReleaseApi the releases API {@code frontEndVersion} is fetched from
  * @param database null for ComfyUI's memory-only queue and history
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
@@ -34,7 +36,12 @@ public record ServerConfig(
         boolean verbose,
         ComputeSettings compute,
         List<Path> extraModelPathsConfigs,
-        List<String> argv) {
+        List<String> argv,
+        String frontEndVersion,
+        String frontEndReleaseApi) {
+
+    /** The code host's public releases API, which ComfyUI downloads frontends from. */
+    public static final String DEFAULT_RELEASE_API = "https://api.github.com";
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
@@ -61,6 +68,7 @@ public record ServerConfig(
         builder.compute = new ComputeSettings(false, 0, 1L << 30);
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
+        builder.frontEndReleaseApi = DEFAULT_RELEASE_API;
         return builder;
     }
 
@@ -86,6 +94,8 @@ public record ServerConfig(
         b.compute = compute;
         b.extraModelPathsConfigs = extraModelPathsConfigs;
         b.argv = argv;
+        b.frontEndVersion = frontEndVersion;
+        b.frontEndReleaseApi = frontEndReleaseApi;
         return b;
     }
 
@@ -123,6 +133,8 @@ public record ServerConfig(
         private ComputeSettings compute;
         private List<Path> extraModelPathsConfigs;
         private List<String> argv;
+        private String frontEndVersion;
+        private String frontEndReleaseApi;
 
         private Builder() {}
 
@@ -162,10 +174,15 @@ public record ServerConfig(
 
         public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
 
+        public Builder frontEndVersion(String v) { frontEndVersion = v; return this; }
+
+        public Builder frontEndReleaseApi(String v) { frontEndReleaseApi = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv);
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
+                    frontEndVersion, frontEndReleaseApi);
         }
     }
 }

@@ -57,6 +57,12 @@ public final class Router {
         return this;
     }
 
+    /** Registers {@code path} only, without the {@code /api} twin: static resources ({@code /templates}, {@code /docs}). */
+    public Router addStatic(String method, String path, Handler handler) {
+        routes.add(new Route(method, split(path), handler, false));
+        return this;
+    }
+
     /** Registers {@code /internal + path} only: the frontend's private sub-application. */
     public Router addInternal(String method, String path, Handler handler) {
         routes.add(new Route(method, split("/internal" + path), handler, true));
