@@ -8,6 +8,7 @@ import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
 import dev.comfy4j.server.HttpServer;
+import dev.comfy4j.server.ProductionLayer;
 import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
@@ -60,6 +61,7 @@ public final class App implements AutoCloseable {
         PromptEventPublisher events = new PromptEventPublisher(hub);
         this.jobs = new Jobs(config.database(), engine, events);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
+        ProductionLayer production = new ProductionLayer(config).attach(jobs);
 
         Router router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
@@ -68,6 +70,7 @@ public final class App implements AutoCloseable {
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
         families.addAll(FileRoutes.families(config, folders, hub, logs));
+        families.addAll(production.routes());
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
         this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
+ * @param production authentication, limits and the other flags of the production layer
  */
 public record ServerConfig(
         List<String> listen,
@@ -34,7 +35,8 @@ public record ServerConfig(
         boolean verbose,
         ComputeSettings compute,
         List<Path> extraModelPathsConfigs,
-        List<String> argv) {
+        List<String> argv,
+        ProductionSettings production) {
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
@@ -61,6 +63,7 @@ public record ServerConfig(
         builder.compute = new ComputeSettings(false, 0, 1L << 30);
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
+        builder.production = ProductionSettings.defaults();
         return builder;
     }
 
@@ -86,6 +89,7 @@ public record ServerConfig(
         b.compute = compute;
         b.extraModelPathsConfigs = extraModelPathsConfigs;
         b.argv = argv;
+        b.production = production;
         return b;
     }
 
@@ -100,6 +104,8 @@ public record ServerConfig(
     public ServerConfig withCacheMode(CacheMode value) { return toBuilder().cacheMode(value).build(); }
 
     public ServerConfig withFrontEndRoot(Path value) { return toBuilder().frontEndRoot(value).build(); }
+
+    public ServerConfig withProduction(ProductionSettings value) { return toBuilder().production(value).build(); }
 
     /** Named setters over the record's fields; {@link ServerConfig#builder} starts from the defaults. */
     public static final class Builder {
@@ -123,6 +129,7 @@ public record ServerConfig(
         private ComputeSettings compute;
         private List<Path> extraModelPathsConfigs;
         private List<String> argv;
+        private ProductionSettings production;
 
         private Builder() {}
 
@@ -162,10 +169,12 @@ public record ServerConfig(
 
         public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
 
+        public Builder production(ProductionSettings v) { production = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv);
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv, production);
         }
     }
 }

@@ -39,6 +39,14 @@ public interface JobStore extends AutoCloseable {
 
     void saveCounter(long next);
 
+    /**
+     * Whether the store takes writes right now (for {@code /readyz}): a real write, so a full disk or
+     * a read-only file shows. A memory store always can.
+     */
+    default boolean probeWritable() {
+        return true;
+    }
+
     @Override
     void close();
 }

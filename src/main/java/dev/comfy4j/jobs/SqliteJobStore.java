@@ -159,6 +159,17 @@ public final class SqliteJobStore implements JobStore {
                 Long.toString(next));
     }
 
+    @Override
+    public synchronized boolean probeWritable() {
+        try {
+            update("INSERT INTO meta (key, value) VALUES ('ready_probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    Long.toString(System.currentTimeMillis()));
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     private void update(String sql, Object... args) {
         try (PreparedStatement p = db.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);

@@ -38,6 +38,11 @@ public final class Worker implements AutoCloseable {
         return this;
     }
 
+    /** Whether the worker thread is running and not stopping (for {@code /readyz}). */
+    public boolean isAlive() {
+        return thread.isAlive() && !stopping;
+    }
+
     /** {@code POST /free}: applied between prompts; an idle worker is woken at once. */
     public void requestFree(boolean unload, boolean free) {
         if (unload) unloadModels.set(true);
