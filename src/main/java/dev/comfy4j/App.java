@@ -59,9 +59,10 @@ public final class App implements AutoCloseable {
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
-        this.jobs = new Jobs(config.database(), engine, events);
+        ProductionLayer production = new ProductionLayer(config, models, hub);
+        this.jobs = new Jobs(config.database(), engine, production.observe(events));
+        production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
-        ProductionLayer production = new ProductionLayer(config).attach(jobs);
 
         Router router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
@@ -73,7 +74,7 @@ public final class App implements AutoCloseable {
         families.addAll(production.routes());
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
-        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);
+        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub).filters(production.filters());
         this.port = http.start();
         jobs.start();
     }

@@ -28,6 +28,7 @@ public final class HttpServer implements AutoCloseable {
     private final Router router;
     private final Router.Handler fallback;
     private final WebSocketHub hub;
+    private List<RequestFilter> filters = List.of();
     private Javalin javalin;
 
     /**
@@ -38,6 +39,12 @@ public final class HttpServer implements AutoCloseable {
         this.router = router;
         this.fallback = fallback;
         this.hub = hub;
+    }
+
+    /** The filters every request passes (authentication, metrics), in order; set before {@link #start}. */
+    public HttpServer filters(List<RequestFilter> value) {
+        this.filters = List.copyOf(value);
+        return this;
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */
@@ -91,6 +98,12 @@ public final class HttpServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
             throw new io.javalin.http.HttpResponseException(403, "");
         }
+        for (RequestFilter filter : filters) {
+            if (!filter.beforeUpgrade(ctx)) {
+                ctx.skipRemainingHandlers();
+                throw new io.javalin.http.HttpResponseException(ctx.statusCode(), "");
+            }
+        }
         hub.beforeUpgrade(ctx);
     }
 
@@ -109,6 +122,22 @@ public final class HttpServer implements AutoCloseable {
             ctx.result(new byte[0]);
             return;
         }
+        long start = System.nanoTime();
+        try {
+            boolean answered = false;
+            for (RequestFilter filter : filters) {
+                if (!filter.before(ctx)) {
+                    answered = true;
+                    break;
+                }
+            }
+            if (!answered) route(ctx, method, rawPath);
+        } finally {
+            for (RequestFilter filter : filters) filter.after(ctx, start);
+        }
+    }
+
+    private void route(Context ctx, String method, String rawPath) {
         Exchange exchange = new Exchange(ctx, Map.of(), config.maxUploadBytes());
         try {
             switch (router.resolve(method, rawPath)) {

@@ -178,6 +178,11 @@ public final class WebSocketHub implements AutoCloseable {
         deliverToAll(frame);
     }
 
+    /** Registered sockets (for {@code /metrics}). */
+    public int clientCount() {
+        return clientsBySid.size();
+    }
+
     /** Whether the socket of this sid declared {@code supports_preview_metadata: true}. */
     public boolean supportsPreviewMetadata(String sid) {
         Client c = sid == null ? null : clientsBySid.get(sid);
