@@ -50,6 +50,7 @@ public final class App implements AutoCloseable {
     }
 
     private App(ServerConfig config, EngineFactory engineFactory) {
+        ProductionLayer.checkStartable(config);
         this.config = config;
         TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         TorchRuntime.startInBackground();
@@ -67,7 +68,7 @@ public final class App implements AutoCloseable {
         Router router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
                 new SystemRoutes(config, engine),
-                new PromptRoutes(engine, jobs.queue()),
+                new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser()),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
         families.addAll(FileRoutes.families(config, folders, hub, logs));

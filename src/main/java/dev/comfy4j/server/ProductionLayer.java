@@ -6,6 +6,11 @@ import dev.comfy4j.jobs.JobEvents;
 import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.jobs.QueueItem;
 import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.server.auth.Access;
+import dev.comfy4j.server.auth.AuthFilter;
+import dev.comfy4j.server.auth.OutputGrantingEvents;
+import dev.comfy4j.server.auth.OutputGrants;
+import dev.comfy4j.server.auth.TokenFile;
 import dev.comfy4j.server.health.HealthRoutes;
 import dev.comfy4j.server.health.Readiness;
 import dev.comfy4j.server.metrics.HttpMetricsFilter;
@@ -27,10 +32,13 @@ public final class ProductionLayer {
     private final ServerConfig config;
     private final Readiness readiness = new Readiness();
     private final ServerMetrics metrics;
+    private final TokenFile tokens;
+    private final OutputGrants grants = new OutputGrants();
     private volatile Jobs jobs;
 
     public ProductionLayer(ServerConfig config, ModelManager models, WebSocketHub hub) {
         this.config = config;
+        this.tokens = config.production().authEnabled() ? new TokenFile(config.production().authTokensFile()) : null;
         this.metrics = new ServerMetrics(new ServerMetrics.Sources(
                 fromJobs(j -> j.queue().pending().size()),
                 fromJobs(j -> j.queue().running().isPresent() ? 1 : 0),
@@ -48,9 +56,54 @@ public final class ProductionLayer {
         };
     }
 
-    /** The job events the server publishes, measured on their way. */
-    public JobEvents observe(JobEvents events) {
-        return new MeteredJobEvents(events, metrics, this::runningPrompt);
+    /**
+     * Refuses a start that would expose an open server: listening beyond loopback needs a choice,
+     * {@code --auth-tokens-file} or an explicit {@code --auth none}. Loopback stays open, as ComfyUI.
+     */
+    public static void checkStartable(ServerConfig config) {
+        var production = config.production();
+        if (production.authEnabled() && production.authNone()) {
+            throw new IllegalArgumentException("--auth none and --auth-tokens-file contradict each other; choose one");
+        }
+        if (production.authEnabled() || production.authNone()) return;
+        for (String address : config.listen()) {
+            if (!isLoopback(address)) {
+                throw new IllegalArgumentException("listening on " + address + " needs an authentication choice: add "
+                        + "--auth-tokens-file FILE (make one with 'comfy4j add-user --auth-tokens-file FILE NAME') "
+                        + "or --auth none to serve without authentication as ComfyUI does");
+            }
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(address)) {
+                if (!a.isLoopbackAddress()) return false;
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The job events the server publishes, measured on their way; with authentication, each prompt's
+     * events go to its owner's sockets only and its files are granted to its owner.
+     */
+    public JobEvents observe(PromptEventPublisher events) {
+        JobEvents observed = events;
+        if (tokens != null) {
+            events.ownersFrom(this::runningOwner);
+            observed = new OutputGrantingEvents(events, grants, this::runningOwner);
+        }
+        return new MeteredJobEvents(observed, metrics, this::runningPrompt);
+    }
+
+    private String runningOwner(String promptId) {
+        Jobs j = jobs;
+        if (j == null) return null;
+        return j.queue().running().filter(i -> i.promptId().equals(promptId))
+                .map(i -> Access.ownerOf(i.extraData())).orElse(null);
     }
 
     private JsonNode runningPrompt(String promptId) {
@@ -62,6 +115,12 @@ public final class ProductionLayer {
     /** Connects the layer to the job services, once they exist. */
     public ProductionLayer attach(Jobs value) {
         this.jobs = value;
+        if (tokens != null) {
+            for (String id : value.history().idsWhere(e -> true)) {
+                var entry = value.history().entry(id);
+                if (entry != null) grants.grantHistoryEntry(Access.ownerOfHistoryEntry(entry), entry);
+            }
+        }
         readiness.add("tensor_runtime", TorchRuntime::isStarted)
                 .add("job_store", value.store()::probeWritable)
                 .add("worker", value.worker()::isAlive);
@@ -79,6 +138,7 @@ public final class ProductionLayer {
     /** What every HTTP request passes, in order. */
     public List<RequestFilter> filters() {
         List<RequestFilter> filters = new ArrayList<>();
+        if (tokens != null) filters.add(new AuthFilter(tokens, grants));
         filters.add(new HttpMetricsFilter(metrics));
         return filters;
     }
