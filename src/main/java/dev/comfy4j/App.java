@@ -38,6 +38,7 @@ public final class App implements AutoCloseable {
     private final WebSocketHub hub;
     private final Jobs jobs;
     private final HttpServer http;
+    private final Router router;
     private final Folders folders;
     private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -65,7 +66,7 @@ public final class App implements AutoCloseable {
         production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
 
-        Router router = new Router();
+        this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
                 new SystemRoutes(config, engine),
                 new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser()),
@@ -105,6 +106,11 @@ public final class App implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** Every route the server answers (the OpenAPI test checks the document against them). */
+    public List<Router.RouteInfo> routes() {
+        return router.routes();
     }
 
     public void awaitShutdown() throws InterruptedException {

@@ -18,6 +18,7 @@ import dev.comfy4j.server.metrics.MemorySampler;
 import dev.comfy4j.server.metrics.MeteredJobEvents;
 import dev.comfy4j.server.metrics.MetricsRoutes;
 import dev.comfy4j.server.metrics.ServerMetrics;
+import dev.comfy4j.server.openapi.OpenApiRoutes;
 import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,7 @@ public final class ProductionLayer {
         List<RouteFamily> families = new ArrayList<>();
         families.add(new HealthRoutes(readiness));
         families.add(new MetricsRoutes(metrics));
+        families.add(new OpenApiRoutes(dev.comfy4j.App.VERSION));
         return families;
     }
 
