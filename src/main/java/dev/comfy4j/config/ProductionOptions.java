@@ -16,12 +16,27 @@ public final class ProductionOptions {
             description = "Most prompts one user may have queued or running; beyond it POST /prompt answers 429 (default 0: no limit).")
     int maxQueuedPerUser;
 
+    @Option(names = "--tls-keyfile", description = "PEM private key (unencrypted PKCS#8): serve HTTPS/WSS; needs --tls-certfile.")
+    Path tlsKeyfile;
+
+    @Option(names = "--tls-certfile", description = "PEM certificate chain, the server's first; needs --tls-keyfile.")
+    Path tlsCertfile;
+
+    @Option(names = "--shutdown-timeout",
+            description = "Seconds a stopping server (SIGTERM) lets the running prompt finish before interrupting it (default 30).")
+    double shutdownTimeout = ProductionSettings.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
+
     public ProductionSettings toSettings() {
+        if ((tlsKeyfile == null) != (tlsCertfile == null)) {
+            throw new IllegalArgumentException("--tls-keyfile and --tls-certfile go together; give both or neither");
+        }
+        if (shutdownTimeout < 0) throw new IllegalArgumentException("--shutdown-timeout must be 0 or more");
         if (auth != null && !auth.equals("none")) {
             throw new IllegalArgumentException("--auth takes only 'none'; for tokens use --auth-tokens-file FILE");
         }
         if (maxQueuedPerUser < 0) throw new IllegalArgumentException("--max-queued-per-user must be 0 or more");
         return new ProductionSettings(authTokensFile == null ? null : authTokensFile.toAbsolutePath().normalize(),
-                auth != null, maxQueuedPerUser);
+                auth != null, maxQueuedPerUser, tlsKeyfile == null ? null : tlsKeyfile.toAbsolutePath().normalize(),
+                tlsCertfile == null ? null : tlsCertfile.toAbsolutePath().normalize(), shutdownTimeout);
     }
 }

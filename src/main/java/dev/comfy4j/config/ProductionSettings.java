@@ -10,11 +10,34 @@ import java.nio.file.Path;
  * @param authNone {@code --auth none}: the explicit choice to run without authentication
  * @param maxQueuedPerUser {@code --max-queued-per-user}: pending plus running prompts one user may
  *     have; 0 means no limit
+ * @param tlsKeyfile {@code --tls-keyfile}: PEM private key; with {@code tlsCertfile}, serve HTTPS and WSS only
+ * @param tlsCertfile {@code --tls-certfile}: PEM certificate chain
+ * @param shutdownTimeoutSeconds {@code --shutdown-timeout}: how long a stopping server lets the running
+ *     prompt finish before interrupting it
  */
-public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQueuedPerUser) {
+public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQueuedPerUser,
+                                 Path tlsKeyfile, Path tlsCertfile, double shutdownTimeoutSeconds) {
+
+    public static final double DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
+
+    public ProductionSettings(Path authTokensFile, boolean authNone, int maxQueuedPerUser) {
+        this(authTokensFile, authNone, maxQueuedPerUser, null, null, DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+    }
 
     public static ProductionSettings defaults() {
         return new ProductionSettings(null, false, 0);
+    }
+
+    public boolean tlsEnabled() {
+        return tlsKeyfile != null && tlsCertfile != null;
+    }
+
+    public ProductionSettings withTls(Path keyfile, Path certfile) {
+        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, keyfile, certfile, shutdownTimeoutSeconds);
+    }
+
+    public ProductionSettings withShutdownTimeout(double seconds) {
+        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, seconds);
     }
 
     public boolean authEnabled() {
@@ -22,10 +45,10 @@ public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQ
     }
 
     public ProductionSettings withAuthTokensFile(Path file) {
-        return new ProductionSettings(file, authNone, maxQueuedPerUser);
+        return new ProductionSettings(file, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds);
     }
 
     public ProductionSettings withMaxQueuedPerUser(int value) {
-        return new ProductionSettings(authTokensFile, authNone, value);
+        return new ProductionSettings(authTokensFile, authNone, value, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds);
     }
 }

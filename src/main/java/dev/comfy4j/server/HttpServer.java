@@ -54,8 +54,17 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.maxRequestSize = Long.MAX_VALUE; // Exchange.body() applies --max-upload-size itself
             cfg.jetty.host = config.listen().getFirst();
             cfg.jetty.port = config.port();
+            if (config.production().tlsEnabled()) {
+                // HTTPS only, on every --listen address: a connector of ours replaces Javalin's plain one.
+                var tls = new dev.comfy4j.server.tls.TlsConnectors(config.production().tlsKeyfile(),
+                        config.production().tlsCertfile());
+                for (String address : config.listen()) {
+                    cfg.jetty.addConnector((server, http) -> tls.connector(server, http, address, config.port()));
+                }
+            }
             // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
-            for (String address : config.listen().subList(1, config.listen().size())) {
+            for (String address : config.production().tlsEnabled() ? List.<String>of()
+                    : config.listen().subList(1, config.listen().size())) {
                 cfg.jetty.addConnector((server, http) -> {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                     connector.setHost(address);
@@ -86,7 +95,8 @@ public final class HttpServer implements AutoCloseable {
         });
         javalin.start();
         int port = javalin.port();
-        LOG.info("comfy4j listening on http://{}:{}", config.listen().getFirst(), port);
+        LOG.info("comfy4j listening on {}://{}:{}", config.production().tlsEnabled() ? "https" : "http",
+                config.listen().getFirst(), port);
         return port;
     }
 
