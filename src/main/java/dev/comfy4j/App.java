@@ -39,6 +39,7 @@ public final class App implements AutoCloseable {
     private final Jobs jobs;
     private final HttpServer http;
     private final Router router;
+    private final ProductionLayer production;
     private final Folders folders;
     private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -61,7 +62,7 @@ public final class App implements AutoCloseable {
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
-        ProductionLayer production = new ProductionLayer(config, models, hub);
+        this.production = new ProductionLayer(config, models, hub);
         this.jobs = new Jobs(config.database(), engine, production.observe(events));
         production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
@@ -119,6 +120,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        production.drain(); // SIGTERM: finish the running prompt first, keep the pending ones
         http.close();
         jobs.close();
         models.close();

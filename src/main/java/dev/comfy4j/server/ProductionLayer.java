@@ -35,6 +35,7 @@ public final class ProductionLayer {
     private final ServerMetrics metrics;
     private final TokenFile tokens;
     private final OutputGrants grants = new OutputGrants();
+    private final GracefulShutdown shutdown = new GracefulShutdown();
     private volatile Jobs jobs;
 
     public ProductionLayer(ServerConfig config, ModelManager models, WebSocketHub hub) {
@@ -124,7 +125,8 @@ public final class ProductionLayer {
         }
         readiness.add("tensor_runtime", TorchRuntime::isStarted)
                 .add("job_store", value.store()::probeWritable)
-                .add("worker", value.worker()::isAlive);
+                .add("worker", value.worker()::isAlive)
+                .add("accepting_prompts", () -> !shutdown.draining());
         return this;
     }
 
@@ -141,8 +143,18 @@ public final class ProductionLayer {
     public List<RequestFilter> filters() {
         List<RequestFilter> filters = new ArrayList<>();
         if (tokens != null) filters.add(new AuthFilter(tokens, grants));
+        filters.add(shutdown);
         filters.add(new HttpMetricsFilter(metrics));
         return filters;
+    }
+
+    /**
+     * The first step of stopping: no new prompts, the running one finishes (or is interrupted after
+     * {@code --shutdown-timeout}), pending ones stay queued. Idempotent.
+     */
+    public void drain() {
+        Jobs j = jobs;
+        if (j != null && !shutdown.draining()) shutdown.drain(j.worker(), config.production().shutdownTimeoutSeconds());
     }
 
     public ServerMetrics metrics() {

@@ -37,7 +37,7 @@ class HealthTest {
             }
             assertThat(ready.get("status").asText()).isEqualTo("ready");
             assertThat(ready.get("checks").properties()).extracting(java.util.Map.Entry::getKey)
-                    .containsExactly("tensor_runtime", "job_store", "worker");
+                    .containsExactly("tensor_runtime", "job_store", "worker", "accepting_prompts");
             ready.get("checks").forEach(v -> assertThat(v.booleanValue()).isTrue());
 
         }
