@@ -70,7 +70,7 @@ public final class App implements AutoCloseable {
         this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
                 new SystemRoutes(config, engine),
-                new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser()),
+                new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser(), production::admit),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
         families.addAll(FileRoutes.families(config, folders, hub, logs));

@@ -26,7 +26,18 @@ public final class ProductionOptions {
             description = "Seconds a stopping server (SIGTERM) lets the running prompt finish before interrupting it (default 30).")
     double shutdownTimeout = ProductionSettings.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
 
+    @Option(names = "--webhook-allow", split = ",",
+            description = "Hosts (host or host:port, comma-separated) that extra_data.webhook may call; none by default.")
+    java.util.List<String> webhookAllow = new java.util.ArrayList<>();
+
+    @Option(names = "--webhook-secret",
+            description = "Key of the X-Comfy4j-Signature HMAC-SHA256 header (better given as COMFY4J_WEBHOOK_SECRET).")
+    String webhookSecret;
+
     public ProductionSettings toSettings() {
+        if (!webhookAllow.isEmpty() && (webhookSecret == null || webhookSecret.isEmpty())) {
+            throw new IllegalArgumentException("--webhook-allow needs --webhook-secret (or COMFY4J_WEBHOOK_SECRET) to sign the calls");
+        }
         if ((tlsKeyfile == null) != (tlsCertfile == null)) {
             throw new IllegalArgumentException("--tls-keyfile and --tls-certfile go together; give both or neither");
         }
@@ -37,6 +48,7 @@ public final class ProductionOptions {
         if (maxQueuedPerUser < 0) throw new IllegalArgumentException("--max-queued-per-user must be 0 or more");
         return new ProductionSettings(authTokensFile == null ? null : authTokensFile.toAbsolutePath().normalize(),
                 auth != null, maxQueuedPerUser, tlsKeyfile == null ? null : tlsKeyfile.toAbsolutePath().normalize(),
-                tlsCertfile == null ? null : tlsCertfile.toAbsolutePath().normalize(), shutdownTimeout);
+                tlsCertfile == null ? null : tlsCertfile.toAbsolutePath().normalize(), shutdownTimeout,
+                java.util.List.copyOf(webhookAllow), webhookSecret);
     }
 }

@@ -14,14 +14,18 @@ import java.nio.file.Path;
  * @param tlsCertfile {@code --tls-certfile}: PEM certificate chain
  * @param shutdownTimeoutSeconds {@code --shutdown-timeout}: how long a stopping server lets the running
  *     prompt finish before interrupting it
+ * @param webhookAllow {@code --webhook-allow}: the hosts ({@code host} or {@code host:port}) webhooks
+ *     may call; empty: webhooks are refused
+ * @param webhookSecret {@code --webhook-secret}: the HMAC-SHA256 key of the signature header
  */
 public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQueuedPerUser,
-                                 Path tlsKeyfile, Path tlsCertfile, double shutdownTimeoutSeconds) {
+                                 Path tlsKeyfile, Path tlsCertfile, double shutdownTimeoutSeconds,
+                                 java.util.List<String> webhookAllow, String webhookSecret) {
 
     public static final double DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
     public ProductionSettings(Path authTokensFile, boolean authNone, int maxQueuedPerUser) {
-        this(authTokensFile, authNone, maxQueuedPerUser, null, null, DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+        this(authTokensFile, authNone, maxQueuedPerUser, null, null, DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, java.util.List.of(), null);
     }
 
     public static ProductionSettings defaults() {
@@ -33,11 +37,16 @@ public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQ
     }
 
     public ProductionSettings withTls(Path keyfile, Path certfile) {
-        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, keyfile, certfile, shutdownTimeoutSeconds);
+        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, keyfile, certfile, shutdownTimeoutSeconds, webhookAllow, webhookSecret);
+    }
+
+    public ProductionSettings withWebhooks(java.util.List<String> allow, String secret) {
+        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile,
+                shutdownTimeoutSeconds, java.util.List.copyOf(allow), secret);
     }
 
     public ProductionSettings withShutdownTimeout(double seconds) {
-        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, seconds);
+        return new ProductionSettings(authTokensFile, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, seconds, webhookAllow, webhookSecret);
     }
 
     public boolean authEnabled() {
@@ -45,10 +54,10 @@ public record ProductionSettings(Path authTokensFile, boolean authNone, int maxQ
     }
 
     public ProductionSettings withAuthTokensFile(Path file) {
-        return new ProductionSettings(file, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds);
+        return new ProductionSettings(file, authNone, maxQueuedPerUser, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds, webhookAllow, webhookSecret);
     }
 
     public ProductionSettings withMaxQueuedPerUser(int value) {
-        return new ProductionSettings(authTokensFile, authNone, value, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds);
+        return new ProductionSettings(authTokensFile, authNone, value, tlsKeyfile, tlsCertfile, shutdownTimeoutSeconds, webhookAllow, webhookSecret);
     }
 }

@@ -6,7 +6,12 @@ import dev.comfy4j.jobs.JobEvents;
 import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.jobs.QueueItem;
 import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.jobs.webhooks.WebhookDispatcher;
+import dev.comfy4j.jobs.webhooks.WebhookEvents;
+import dev.comfy4j.jobs.webhooks.WebhookPolicy;
+import dev.comfy4j.jobs.webhooks.WebhookSigner;
 import dev.comfy4j.server.auth.Access;
+import dev.comfy4j.server.auth.AuthErrors;
 import dev.comfy4j.server.auth.AuthFilter;
 import dev.comfy4j.server.auth.OutputGrantingEvents;
 import dev.comfy4j.server.auth.OutputGrants;
@@ -36,11 +41,14 @@ public final class ProductionLayer {
     private final TokenFile tokens;
     private final OutputGrants grants = new OutputGrants();
     private final GracefulShutdown shutdown = new GracefulShutdown();
+    private final WebhookPolicy webhookPolicy;
+    private volatile WebhookDispatcher webhooks;
     private volatile Jobs jobs;
 
     public ProductionLayer(ServerConfig config, ModelManager models, WebSocketHub hub) {
         this.config = config;
         this.tokens = config.production().authEnabled() ? new TokenFile(config.production().authTokensFile()) : null;
+        this.webhookPolicy = new WebhookPolicy(config.production().webhookAllow());
         this.metrics = new ServerMetrics(new ServerMetrics.Sources(
                 fromJobs(j -> j.queue().pending().size()),
                 fromJobs(j -> j.queue().running().isPresent() ? 1 : 0),
@@ -98,7 +106,31 @@ public final class ProductionLayer {
             events.ownersFrom(this::runningOwner);
             observed = new OutputGrantingEvents(events, grants, this::runningOwner);
         }
+        if (webhooksOn()) {
+            observed = new WebhookEvents(observed, () -> jobs.history(), () -> jobs.store(), () -> {
+                WebhookDispatcher d = webhooks;
+                if (d != null) d.wake();
+            });
+        }
         return new MeteredJobEvents(observed, metrics, this::runningPrompt);
+    }
+
+    private boolean webhooksOn() {
+        return !config.production().webhookAllow().isEmpty();
+    }
+
+    /**
+     * The production checks of a valid prompt before it is queued: with webhooks on, an
+     * {@code extra_data.webhook} must be an allowed http(s) URL (400 otherwise). With webhooks off the
+     * key is ignored, as ComfyUI does.
+     */
+    public void admit(com.fasterxml.jackson.databind.node.ObjectNode extraData) {
+        if (!webhooksOn()) return;
+        WebhookPolicy.urlOf(extraData).ifPresent(url -> webhookPolicy.refusal(url).ifPresent(reason -> {
+            var body = AuthErrors.body("invalid_webhook", "The webhook cannot be called.", reason);
+            body.putObject("node_errors");
+            throw HttpError.json(400, body);
+        }));
     }
 
     private String runningOwner(String promptId) {
@@ -127,6 +159,10 @@ public final class ProductionLayer {
                 .add("job_store", value.store()::probeWritable)
                 .add("worker", value.worker()::isAlive)
                 .add("accepting_prompts", () -> !shutdown.draining());
+        if (webhooksOn()) {
+            webhooks = new WebhookDispatcher(value.store(), webhookPolicy,
+                    new WebhookSigner(config.production().webhookSecret())).start();
+        }
         return this;
     }
 
@@ -155,6 +191,8 @@ public final class ProductionLayer {
     public void drain() {
         Jobs j = jobs;
         if (j != null && !shutdown.draining()) shutdown.drain(j.worker(), config.production().shutdownTimeoutSeconds());
+        WebhookDispatcher d = webhooks;
+        if (d != null) d.close(); // undelivered calls stay in the store for the next start
     }
 
     public ServerMetrics metrics() {

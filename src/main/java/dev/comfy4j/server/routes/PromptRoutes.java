@@ -25,16 +25,24 @@ public final class PromptRoutes implements RouteFamily {
     private final Engine engine;
     private final PromptQueue queue;
     private final int maxQueuedPerUser;
+    private final Admission admission;
+
+    /** A last check of a valid prompt's {@code extra_data} before it is queued; throws {@link HttpError} to refuse. */
+    @FunctionalInterface
+    public interface Admission {
+        void admit(ObjectNode extraData);
+    }
 
     public PromptRoutes(Engine engine, PromptQueue queue) {
-        this(engine, queue, 0);
+        this(engine, queue, 0, extraData -> { });
     }
 
     /** @param maxQueuedPerUser {@code --max-queued-per-user}: queued plus running prompts per user; 0: no limit */
-    public PromptRoutes(Engine engine, PromptQueue queue, int maxQueuedPerUser) {
+    public PromptRoutes(Engine engine, PromptQueue queue, int maxQueuedPerUser, Admission admission) {
         this.engine = engine;
         this.queue = queue;
         this.maxQueuedPerUser = maxQueuedPerUser;
+        this.admission = admission;
     }
 
     @Override
@@ -74,6 +82,7 @@ public final class PromptRoutes implements RouteFamily {
         if (body.has("client_id")) extraData.set("client_id", body.get("client_id"));
         Principal principal = Access.principal(ex);
         Access.stampOwner(extraData, principal);
+        admission.admit(extraData);
         synchronized (queue) { // the count and the put at once: two requests cannot both take the last place
             checkQueueLimit(principal == null ? null : principal.user());
             queue.put(new QueueItem(number, promptId, outcome.prompt(), extraData, outcome.outputs(), queue.nextSequence()));
