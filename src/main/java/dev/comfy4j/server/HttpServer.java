@@ -62,9 +62,10 @@ public final class HttpServer implements AutoCloseable {
                     cfg.jetty.addConnector((server, http) -> tls.connector(server, http, address, config.port()));
                 }
             }
-            // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
-            for (String address : config.production().tlsEnabled() ? List.<String>of()
-                    : config.listen().subList(1, config.listen().size())) {
+            // --listen a,b: one connector per address, all on the same port, as in ComfyUI. Javalin
+            // adds its own connector only when none was added, so every address needs one of ours.
+            for (String address : config.production().tlsEnabled() || config.listen().size() < 2 ? List.<String>of()
+                    : config.listen()) {
                 cfg.jetty.addConnector((server, http) -> {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                     connector.setHost(address);
