@@ -13,6 +13,7 @@ import dev.comfy4j.nodes.NodeCatalogue;
 import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.server.HttpServer;
+import dev.comfy4j.server.ProductionLayer;
 import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
@@ -45,6 +46,8 @@ public final class App implements AutoCloseable {
     private final WebSocketHub hub;
     private final Jobs jobs;
     private final HttpServer http;
+    private final Router router;
+    private final ProductionLayer production;
     private final Folders folders;
     private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -60,6 +63,7 @@ public final class App implements AutoCloseable {
         // --front-end-version is resolved first (possibly a download): the rest sees the folder to serve.
         FrontendInstaller.Outcome frontend = Frontends.choose(requested);
         ServerConfig config = requested.withFrontEndRoot(frontend.webRoot());
+        ProductionLayer.checkStartable(config);
         this.config = config;
         TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         TorchRuntime.startInBackground();
@@ -70,22 +74,25 @@ public final class App implements AutoCloseable {
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
-        this.jobs = new Jobs(config.database(), engine, events);
+        this.production = new ProductionLayer(config, models, hub);
+        this.jobs = new Jobs(config.database(), engine, production.observe(events));
+        production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
 
-        Router router = new Router();
+        this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
                 new SystemRoutes(config, engine),
-                new PromptRoutes(engine, jobs.queue()),
+                new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser(), production::admit),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
         families.add(TemplateRoutes.bundled());
         families.add(new NodeDocsRoutes(engine));
         families.addAll(FileRoutes.families(config, folders, hub, logs,
                 new HomePage(VERSION, jobs.queue(), frontend.problem())));
+        families.addAll(production.routes());
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
-        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);
+        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub).filters(production.filters());
         this.port = http.start();
         jobs.start();
     }
@@ -117,12 +124,18 @@ public final class App implements AutoCloseable {
         return config;
     }
 
+    /** Every route the server answers (the OpenAPI test checks the document against them). */
+    public List<Router.RouteInfo> routes() {
+        return router.routes();
+    }
+
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
 
     @Override
     public void close() {
+        production.drain(); // SIGTERM: finish the running prompt first, keep the pending ones
         http.close();
         jobs.close();
         models.close();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * line wins.
  */
 @Command(name = "comfy4j", mixinStandardHelpOptions = true, version = "comfy4j " + App.VERSION,
-        description = "A ComfyUI-compatible workflow server for the JVM.")
+        description = "A ComfyUI-compatible workflow server for the JVM.", subcommands = dev.comfy4j.AddUserCommand.class)
 public final class CliOptions implements Callable<Integer> {
     /** Reads {@code COMFY4J_<FLAG>} variables of {@code env} as defaults for the flags. */
     public static CommandLine.IDefaultValueProvider environment(Map<String, String> env) {
@@ -107,6 +107,8 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--reserve-ram", description = "GB of RAM to keep free when deciding to unload models (default 1).")
     double reserveRam = 1.0;
 
+    @CommandLine.Mixin ProductionOptions production = new ProductionOptions();
+
     private String[] rawArgs = new String[0];
 
     /** The tensor-runtime and model-memory flags ({@code --cpu}, {@code --threads}, {@code --reserve-ram}). */
@@ -131,7 +133,8 @@ public final class CliOptions implements Callable<Integer> {
                 .verbose(verbose != null)
                 .compute(computeSettings())
                 .extraModelPathsConfigs(extraModelPathsConfigs.stream().map(CliOptions::abs).toList())
-                .argv(List.of(rawArgs));
+                .argv(List.of(rawArgs))
+                .production(production.toSettings());
         List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (!addresses.isEmpty()) config.listen(addresses);
         if (cacheNone) config.cacheMode(new CacheMode.None());

@@ -15,6 +15,7 @@ import java.util.List;
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
+ * @param production authentication, limits and the other flags of the production layer
  */
 public record ServerConfig(
         List<String> listen,
@@ -38,7 +39,8 @@ public record ServerConfig(
         List<Path> extraModelPathsConfigs,
         List<String> argv,
         String frontEndVersion,
-        String frontEndReleaseApi) {
+        String frontEndReleaseApi,
+        ProductionSettings production) {
 
     /** The code host's public releases API, which ComfyUI downloads frontends from. */
     public static final String DEFAULT_RELEASE_API = "https://api.github.com";
@@ -69,6 +71,7 @@ public record ServerConfig(
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
         builder.frontEndReleaseApi = DEFAULT_RELEASE_API;
+        builder.production = ProductionSettings.defaults();
         return builder;
     }
 
@@ -96,6 +99,7 @@ public record ServerConfig(
         b.argv = argv;
         b.frontEndVersion = frontEndVersion;
         b.frontEndReleaseApi = frontEndReleaseApi;
+        b.production = production;
         return b;
     }
 
@@ -110,6 +114,8 @@ public record ServerConfig(
     public ServerConfig withCacheMode(CacheMode value) { return toBuilder().cacheMode(value).build(); }
 
     public ServerConfig withFrontEndRoot(Path value) { return toBuilder().frontEndRoot(value).build(); }
+
+    public ServerConfig withProduction(ProductionSettings value) { return toBuilder().production(value).build(); }
 
     /** Named setters over the record's fields; {@link ServerConfig#builder} starts from the defaults. */
     public static final class Builder {
@@ -135,6 +141,7 @@ public record ServerConfig(
         private List<String> argv;
         private String frontEndVersion;
         private String frontEndReleaseApi;
+        private ProductionSettings production;
 
         private Builder() {}
 
@@ -177,12 +184,13 @@ public record ServerConfig(
         public Builder frontEndVersion(String v) { frontEndVersion = v; return this; }
 
         public Builder frontEndReleaseApi(String v) { frontEndReleaseApi = v; return this; }
+        public Builder production(ProductionSettings v) { production = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
                     previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
-                    frontEndVersion, frontEndReleaseApi);
+                    frontEndVersion, frontEndReleaseApi, production);
         }
     }
 }

@@ -24,6 +24,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean freeMemory = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile boolean takingStopped;
 
     public Worker(PromptQueue queue, History history, Engine engine, JobEvents events) {
         this.queue = queue;
@@ -36,6 +37,30 @@ public final class Worker implements AutoCloseable {
     public Worker start() {
         thread.start();
         return this;
+    }
+
+    /** Whether the worker thread is running and not stopping (for {@code /readyz}). */
+    public boolean isAlive() {
+        return thread.isAlive() && !stopping;
+    }
+
+    /**
+     * Takes no more prompts (a graceful shutdown): the running one goes on, the pending ones stay in
+     * the queue and its store for the next start.
+     */
+    public void stopTaking() {
+        takingStopped = true;
+        queue.wake();
+    }
+
+    /** Waits until no prompt runs; false when one still runs after {@code timeoutMillis}. */
+    public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (queue.running().isPresent()) {
+            if (System.currentTimeMillis() >= deadline) return false;
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** {@code POST /free}: applied between prompts; an idle worker is woken at once. */
@@ -60,6 +85,11 @@ public final class Worker implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
+                if (takingStopped) {
+                    housekeeping();
+                    Thread.sleep(50);
+                    continue;
+                }
                 Optional<QueueItem> next = queue.take(200, TimeUnit.MILLISECONDS);
                 // A /free that came before this prompt applies before it runs, not after.
                 housekeeping();

@@ -69,6 +69,14 @@ public final class Router {
         return this;
     }
 
+    /** A registered route: its method and path pattern as registered ({@code /api/...} twins included). */
+    public record RouteInfo(String method, String path) {}
+
+    /** Every registered route, in registration order (the OpenAPI test holds the document against it). */
+    public List<RouteInfo> routes() {
+        return routes.stream().map(r -> new RouteInfo(r.method, "/" + String.join("/", r.segments))).toList();
+    }
+
     /** The outcome of routing one request. */
     public sealed interface Resolution {}
 

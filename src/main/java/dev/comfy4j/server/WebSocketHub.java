@@ -48,14 +48,19 @@ public final class WebSocketHub implements AutoCloseable {
     /** One client socket. Its queue and context are touched only by the sending thread. */
     private static final class Client {
         final String sid;
+        /** The authenticated user of the socket; null without authentication. */
+        final String user;
+        final String key;
         final long registeredAt = System.currentTimeMillis();
         final ArrayDeque<Object> waiting = new ArrayDeque<>();
         WsContext ctx;
         volatile boolean firstMessageSeen;
         volatile boolean supportsPreviewMetadata;
 
-        Client(String sid) {
+        Client(String sid, String user) {
             this.sid = sid;
+            this.user = user;
+            this.key = key(user, sid);
         }
     }
 
@@ -73,6 +78,14 @@ public final class WebSocketHub implements AutoCloseable {
         this.serverFeatureFlags = serverFeatureFlags;
     }
 
+    /**
+     * The registry key of a socket: its sid, or with authentication its user and sid, so that a
+     * client that names another user's sid gets a socket of its own and none of that user's events.
+     */
+    public static String key(String user, String sid) {
+        return user == null ? sid : user + "\n" + sid;
+    }
+
     /** Where the connect-time status and executing messages read their facts. */
     public void connectTo(IntSupplier queueRemaining, Function<String, Optional<String>> executingNodeOfClient) {
         this.queueRemaining = queueRemaining;
@@ -86,18 +99,19 @@ public final class WebSocketHub implements AutoCloseable {
     void beforeUpgrade(Context upgrade) {
         String requested = upgrade.queryParam("clientId");
         String sid = requested == null || requested.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : requested;
-        Client client = new Client(sid);
+        dev.comfy4j.server.auth.Principal principal = dev.comfy4j.server.auth.Access.principal(upgrade);
+        Client client = new Client(sid, principal == null ? null : principal.user());
         upgrade.attribute(CLIENT_ATTRIBUTE, client);
         ObjectNode data = statusData();
         data.put("sid", sid);
         client.waiting.add(Json.write(message("status", data)));
-        executingNodeOfClient.apply(sid).ifPresent(node -> {
+        executingNodeOfClient.apply(client.key).ifPresent(node -> {
             ObjectNode executing = Json.object();
             executing.put("node", node);
             client.waiting.add(Json.write(message("executing", executing)));
         });
         // The new client is published by the sending thread, after every message emitted before now.
-        sender.execute(() -> clientsBySid.put(sid, client));
+        sender.execute(() -> clientsBySid.put(client.key, client));
     }
 
     void configure(WsConfig ws) {
@@ -137,7 +151,7 @@ public final class WebSocketHub implements AutoCloseable {
     /** On the sending thread, so that it comes after the connection's own attach step. */
     private void forget(WsContext ctx) {
         Client c = ctx.attribute(CLIENT_ATTRIBUTE);
-        if (c != null) sender.execute(() -> clientsBySid.remove(c.sid, c));
+        if (c != null) sender.execute(() -> clientsBySid.remove(c.key, c));
     }
 
     public ObjectNode statusData() {
@@ -162,37 +176,56 @@ public final class WebSocketHub implements AutoCloseable {
         return m;
     }
 
-    public void sendTo(String sid, String type, JsonNode data) {
-        if (sid != null) deliverTo(sid, Json.write(message(type, data)));
+    /** To the socket registered under this key ({@link #key}: the sid without authentication). */
+    public void sendTo(String key, String type, JsonNode data) {
+        if (key != null) deliverTo(key, Json.write(message(type, data)));
+    }
+
+    /** To the sid of this user (null: without authentication). */
+    public void sendTo(String user, String sid, String type, JsonNode data) {
+        if (sid != null) sendTo(key(user, sid), type, data);
     }
 
     public void broadcast(String type, JsonNode data) {
-        deliverToAll(Json.write(message(type, data)));
+        deliverToAll(null, Json.write(message(type, data)));
     }
 
-    public void sendBinaryTo(String sid, byte[] frame) {
-        if (sid != null) deliverTo(sid, frame);
+    /** To every socket of {@code user}; to everyone when {@code user} is null (no authentication). */
+    public void broadcastTo(String user, String type, JsonNode data) {
+        deliverToAll(user, Json.write(message(type, data)));
     }
 
-    public void broadcastBinary(byte[] frame) {
-        deliverToAll(frame);
+    public void sendBinaryTo(String user, String sid, byte[] frame) {
+        if (sid != null) deliverTo(key(user, sid), frame);
     }
 
-    /** Whether the socket of this sid declared {@code supports_preview_metadata: true}. */
-    public boolean supportsPreviewMetadata(String sid) {
-        Client c = sid == null ? null : clientsBySid.get(sid);
+    /** Binary frame to every socket of {@code user}, or to everyone when null. */
+    public void broadcastBinaryTo(String user, byte[] frame) {
+        deliverToAll(user, frame);
+    }
+
+    /** Registered sockets (for {@code /metrics}). */
+    public int clientCount() {
+        return clientsBySid.size();
+    }
+
+    /** Whether the socket of this user's sid declared {@code supports_preview_metadata: true}. */
+    public boolean supportsPreviewMetadata(String user, String sid) {
+        Client c = sid == null ? null : clientsBySid.get(key(user, sid));
         return c != null && c.supportsPreviewMetadata;
     }
 
-    private void deliverTo(String sid, Object payload) {
+    private void deliverTo(String key, Object payload) {
         sender.execute(() -> {
-            Client c = clientsBySid.get(sid);
+            Client c = clientsBySid.get(key);
             if (c != null) deliver(c, payload);
         });
     }
 
-    private void deliverToAll(Object payload) {
-        sender.execute(() -> clientsBySid.values().forEach(c -> deliver(c, payload)));
+    private void deliverToAll(String user, Object payload) {
+        sender.execute(() -> clientsBySid.values().forEach(c -> {
+            if (user == null || user.equals(c.user)) deliver(c, payload);
+        }));
     }
 
     /** On the sending thread: write now, or keep for a socket still connecting (within bounds). */
@@ -201,7 +234,7 @@ public final class WebSocketHub implements AutoCloseable {
             sendNow(c.ctx, payload);
         } else if (System.currentTimeMillis() - c.registeredAt > CONNECT_TIMEOUT_MILLIS
                 || c.waiting.size() >= MAX_WAITING_MESSAGES) {
-            clientsBySid.remove(c.sid, c); // its upgrade never completed
+            clientsBySid.remove(c.key, c); // its upgrade never completed
         } else {
             c.waiting.add(payload);
         }

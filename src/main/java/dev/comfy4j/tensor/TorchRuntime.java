@@ -63,6 +63,11 @@ public final class TorchRuntime {
         return state;
     }
 
+    /** Whether libtorch is loaded (for {@code /readyz}); never starts it. */
+    public static boolean isStarted() {
+        return state != null;
+    }
+
     /** The version of the bytedeco PyTorch build on the class path, e.g. {@code 2.10.0-1.5.13}. */
     public static String version() {
         // The jar manifest is gone in a shaded jar; Maven's pom.properties survives shading.

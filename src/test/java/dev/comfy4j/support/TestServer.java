@@ -2,6 +2,7 @@ package dev.comfy4j.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.App;
+import dev.comfy4j.config.ProductionSettings;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.json.Json;
@@ -25,11 +26,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config) {
-        return new TestServer(App.start(config.withPort(0)));
+        return new TestServer(App.start(forTests(config)));
     }
 
     public static TestServer start(ServerConfig config, Function<ServerConfig, Engine> engine) {
-        return new TestServer(App.start(config.withPort(0), engine));
+        return new TestServer(App.start(forTests(config), engine));
+    }
+
+    /**
+     * A random port, and a server that stops at once: a prompt still running at close is interrupted
+     * without the default 30 s grace, unless the test chose a {@code --shutdown-timeout} of its own.
+     */
+    private static ServerConfig forTests(ServerConfig config) {
+        var production = config.production();
+        if (production.shutdownTimeoutSeconds() == ProductionSettings.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS) {
+            config = config.withProduction(production.withShutdownTimeout(0));
+        }
+        return config.withPort(0);
     }
 
     /** Defaults rooted at {@code base}, memory-only queue. */
