@@ -13,6 +13,8 @@ import java.util.List;
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
+ * @param maxGraphNodes the most nodes a prompt may have ({@code --max-graph-nodes})
+ * @param maxGraphDepth the most nodes on one chain of links in a prompt ({@code --max-graph-depth})
  */
 public record ServerConfig(
         List<String> listen,
@@ -34,7 +36,11 @@ public record ServerConfig(
         boolean verbose,
         ComputeSettings compute,
         List<Path> extraModelPathsConfigs,
-        List<String> argv) {
+        List<String> argv,
+        int maxGraphNodes,
+        int maxGraphDepth) {
+    public static final int DEFAULT_MAX_GRAPH_NODES = 20_000;
+    public static final int DEFAULT_MAX_GRAPH_DEPTH = 10_000;
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
@@ -61,6 +67,8 @@ public record ServerConfig(
         builder.compute = new ComputeSettings(false, 0, 1L << 30);
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
+        builder.maxGraphNodes = DEFAULT_MAX_GRAPH_NODES;
+        builder.maxGraphDepth = DEFAULT_MAX_GRAPH_DEPTH;
         return builder;
     }
 
@@ -86,6 +94,8 @@ public record ServerConfig(
         b.compute = compute;
         b.extraModelPathsConfigs = extraModelPathsConfigs;
         b.argv = argv;
+        b.maxGraphNodes = maxGraphNodes;
+        b.maxGraphDepth = maxGraphDepth;
         return b;
     }
 
@@ -123,6 +133,8 @@ public record ServerConfig(
         private ComputeSettings compute;
         private List<Path> extraModelPathsConfigs;
         private List<String> argv;
+        private int maxGraphNodes;
+        private int maxGraphDepth;
 
         private Builder() {}
 
@@ -162,10 +174,15 @@ public record ServerConfig(
 
         public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
 
+        public Builder maxGraphNodes(int v) { maxGraphNodes = v; return this; }
+
+        public Builder maxGraphDepth(int v) { maxGraphDepth = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv);
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
+                    maxGraphNodes, maxGraphDepth);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * listeners (the server broadcasts {@code status}). Thread-safe.
  */
 public final class PromptQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PromptQueue.class);
     private final JobStore store;
     private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
@@ -54,6 +55,7 @@ public final class PromptQueue {
     }
 
     public synchronized void put(QueueItem item) {
+        LOG.info("got prompt {}", item.promptId());
         pending.add(item);
         store.addPending(item);
         changed();
