@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * ({@code auth_token_comfy_org}, {@code api_key_comfy_org}, anything with token, secret, password,
  * api_key or authorization in its name) becomes {@code ***}, in the forms logs carry: JSON
  * ({@code "k": "v"}, also backslash-escaped inside a JSON string), Python reprs ({@code 'k': 'v'}),
- * query strings and forms ({@code k=v}) and headers ({@code Authorization: Bearer v}).
+ * query strings and forms ({@code k=v}) and headers ({@code Authorization: Bearer v}). The bytes of
+ * Jetty's buffer dumps (its DEBUG output, when asked for) are hidden altogether.
  */
 public final class SecretMask {
     private SecretMask() {}
@@ -30,9 +31,17 @@ public final class SecretMask {
             // Authorization: Bearer value / token: value
             Pattern.compile("(\\b" + KEY + ":[ \\t]*)(?!\"|')((?:(?i:bearer|basic|token)[ \\t]+)?[^\\s,;\"']+)"));
 
+    /**
+     * Jetty's debug dumps of a buffer ({@code [p=0,l=552,c=8192,r=552]={...<<<bytes>>>...}}) cut long
+     * bodies in the middle, which can cut a key off its value: their bytes are hidden whole.
+     */
+    private static final Pattern BUFFER_DUMP = Pattern.compile("(\\[p=\\d+,l=\\d+,c=\\d+,r=\\d+\\]=\\{).*?<<<.*?>>>[^}\\]]*\\}");
+
     /** The text with every credential value replaced by {@link #MASK}. */
     public static String mask(String text) {
-        if (text == null || !mayContainSecret(text)) return text;
+        if (text == null) return text;
+        if (text.contains("<<<")) text = BUFFER_DUMP.matcher(text).replaceAll("$1<<<bytes hidden>>>}");
+        if (!mayContainSecret(text)) return text;
         String out = text;
         for (int i = 0; i < PATTERNS.size(); i++) out = replaceValues(PATTERNS.get(i), out, i == 0 ? 3 : 2);
         return out;
