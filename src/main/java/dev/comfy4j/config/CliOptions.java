@@ -113,6 +113,9 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--reserve-ram", description = "GB of RAM to keep free when deciding to unload models (default 1).")
     double reserveRam = 1.0;
 
+    /** How long a stop may take before the process halts. */
+    static final long SHUTDOWN_GRACE_MILLIS = 10_000;
+
     private String[] rawArgs = new String[0];
 
     /** The tensor-runtime and model-memory flags ({@code --cpu}, {@code --threads}, {@code --reserve-ram}). */
@@ -190,7 +193,21 @@ public final class CliOptions implements Callable<Integer> {
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(verbose));
         App app = App.start(toConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        // SIGTERM stops the server whatever it is doing: if closing takes longer than the grace
+        // period (a node that never checks for interrupts, a heap too full to work in), the process
+        // halts. The watchdog is made now, while there is memory to make it.
+        Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-watchdog").unstarted(() -> {
+            try {
+                Thread.sleep(SHUTDOWN_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watchdog.start();
+            app.close();
+        }, "shutdown"));
         app.awaitShutdown();
         return 0;
     }
