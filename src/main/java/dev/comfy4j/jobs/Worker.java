@@ -84,6 +84,8 @@ public final class Worker implements AutoCloseable {
         var outputs = Json.object();
         var meta = Json.object();
         Throwable crash = null;
+        // History shows the prompt as dequeued, before the engine annotates it (is_changed), as ComfyUI.
+        var dequeued = queue.runningTuple().orElseGet(() -> item.toTuple().deepCopy());
         try {
             recorder = new StatusRecorder(events.promptListener(item.promptId(), clientId));
             ExecutionOutcome outcome = engine.execute(item.promptId(), item.prompt(), item.extraData(),
@@ -100,8 +102,6 @@ public final class Worker implements AutoCloseable {
             if (recorder != null) recordCrash(recorder, item.promptId(), e);
         }
         try {
-            // History shows the prompt as dequeued, before the engine annotated it (is_changed), as ComfyUI.
-            var dequeued = queue.runningTuple().orElseGet(() -> item.toTuple().deepCopy());
             var messages = recorder != null ? recorder.messages() : crashMessages(item.promptId(), crash);
             history.put(item.promptId(), HistoryEntries.entry(dequeued, outputs, success, messages, meta));
         } catch (Throwable e) {
