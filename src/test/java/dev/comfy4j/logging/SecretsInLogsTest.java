@@ -83,6 +83,15 @@ class SecretsInLogsTest {
 
     /** Posts a good and a bad prompt carrying credentials; returns the process output and the served log. */
     private String[] exercise(Server s) throws Exception {
+        try {
+            return exerciseRunning(s);
+        } finally {
+            // A failed assertion must not leave a server behind.
+            if (s.process().isAlive()) s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private String[] exerciseRunning(Server s) throws Exception {
         String good = "{\"1\": {\"class_type\": \"PrimitiveInt\", \"inputs\": {\"value\": 3}},"
                 + " \"2\": {\"class_type\": \"PreviewAny\", \"inputs\": {\"source\": [\"1\", 0]}}}";
         HttpResponse<String> accepted = post(s, "/prompt", promptBody(good));
