@@ -67,6 +67,16 @@ public final class ColdStartBench {
             }
         }
         long firstAnswer = (System.nanoTime() - launched) / 1_000_000;
+        try {
+            measureAll(mode, port, firstAnswer);
+        } catch (Exception e) {
+            server.process().destroyForcibly();
+            throw e;
+        }
+        return stop(server.process());
+    }
+
+    private static void measureAll(String mode, int port, long firstAnswer) throws Exception {
         try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/ws?clientId=bench")) {
             ws.next();
             int value = 0;
@@ -79,7 +89,6 @@ public final class ColdStartBench {
             print(mode, firstAnswer, "cold (first 100)", cold);
             print(mode, firstAnswer, "warm (after 600)", warm);
         }
-        return stop(server.process());
     }
 
     private record Launched(Process process) {}
