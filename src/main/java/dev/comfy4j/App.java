@@ -133,15 +133,34 @@ public final class App implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops everything, whatever the worker is doing: each step runs even if an earlier one failed
+     * (a full heap, a stuck node), and the worker gets a bounded wait.
+     */
     @Override
     public void close() {
-        production.drain(); // SIGTERM: finish the running prompt first, keep the pending ones
-        http.close();
-        jobs.close();
-        models.close();
-        hub.close();
-        logs.close();
-        folders.close();
-        stopped.countDown();
+        try {
+            closeQuietly(production::drain); // SIGTERM: finish the running prompt first, keep the pending ones
+            closeQuietly(http);
+            closeQuietly(jobs);
+            closeQuietly(models);
+            closeQuietly(hub);
+            closeQuietly(logs);
+            closeQuietly(folders);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Throwable e) {
+            try {
+                System.err.println("comfy4j: while stopping " + part.getClass().getSimpleName() + ": " + e);
+            } catch (Throwable ignored) {
+                // nothing left to report with
+            }
+        }
     }
 }

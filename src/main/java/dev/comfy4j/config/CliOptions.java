@@ -1,7 +1,6 @@
 package dev.comfy4j.config;
 
 import dev.comfy4j.App;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -50,14 +49,17 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--base-directory", description = "Base of models/, input/, output/, temp/, user/ (default: the working directory).")
     Path baseDirectory;
 
-    @Option(names = "--input-directory") Path inputDirectory;
+    @Option(names = "--input-directory", description = "Folder of input files: uploads, LoadImage (default BASE/input).")
+    Path inputDirectory;
 
-    @Option(names = "--output-directory") Path outputDirectory;
+    @Option(names = "--output-directory", description = "Folder where SaveImage and the other save nodes write (default BASE/output).")
+    Path outputDirectory;
 
     @Option(names = "--temp-directory", description = "The temp folder becomes DIR/temp, as in ComfyUI.")
     Path tempDirectory;
 
-    @Option(names = "--user-directory") Path userDirectory;
+    @Option(names = "--user-directory", description = "Folder of user data: settings, saved workflows (default BASE/user).")
+    Path userDirectory;
 
     @Option(names = "--front-end-root", description = "Serve this folder as the web root.")
     Path frontEndRoot;
@@ -78,7 +80,8 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--preview-method", description = "none, auto, latent2rgb or taesd (default none).")
     String previewMethod = "none";
 
-    @Option(names = "--preview-size") int previewSize = 512;
+    @Option(names = "--preview-size", description = "Largest side, in pixels, of sampler previews (default 512).")
+    int previewSize = 512;
 
     @Option(names = "--disable-metadata", description = "Save images without prompt/workflow metadata.")
     boolean disableMetadata;
@@ -95,8 +98,20 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--database", description = "SQLite file for queue and history (default BASE/comfy4j.db); 'none' keeps them in memory.")
     String database;
 
-    @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG", description = "Log level (bare flag: DEBUG).")
+    @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG",
+            description = "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO; bare flag: DEBUG). "
+                    + "Jetty and Javalin stay at WARN whatever the level.")
     String verbose;
+
+    @Option(names = "--max-graph-nodes", description = "Most nodes a prompt may have (default "
+            + ServerConfig.DEFAULT_MAX_GRAPH_NODES + "); larger prompts are refused with 400.")
+    int maxGraphNodes = ServerConfig.DEFAULT_MAX_GRAPH_NODES;
+
+    @Option(names = "--max-graph-depth", description = "Most nodes on one chain of links in a prompt (default "
+            + ServerConfig.DEFAULT_MAX_GRAPH_DEPTH + "); deeper prompts are refused with 400.")
+    int maxGraphDepth = ServerConfig.DEFAULT_MAX_GRAPH_DEPTH;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cpu", description = "Compute on the CPU even when a CUDA device is present.")
     boolean cpu;
@@ -108,6 +123,9 @@ public final class CliOptions implements Callable<Integer> {
     double reserveRam = 1.0;
 
     @CommandLine.Mixin ProductionOptions production = new ProductionOptions();
+
+    /** How long a stop may take before the process halts. */
+    static final long SHUTDOWN_GRACE_MILLIS = 10_000;
 
     private String[] rawArgs = new String[0];
 
@@ -134,11 +152,13 @@ public final class CliOptions implements Callable<Integer> {
                 .compute(computeSettings())
                 .extraModelPathsConfigs(extraModelPathsConfigs.stream().map(CliOptions::abs).toList())
                 .argv(List.of(rawArgs))
-                .production(production.toSettings());
+                .production(production.toSettings())
+                .maxGraphNodes(maxGraphNodes)
+                .maxGraphDepth(maxGraphDepth);
         List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (!addresses.isEmpty()) config.listen(addresses);
         if (cacheNone) config.cacheMode(new CacheMode.None());
-        else if (cacheLru != null) config.cacheMode(new CacheMode.Lru(cacheLru));
+        else if (cacheLru != null && cacheLru > 0) config.cacheMode(new CacheMode.Lru(cacheLru));
         if (database != null) {
             config.database(database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize());
         }
@@ -156,22 +176,51 @@ public final class CliOptions implements Callable<Integer> {
         return p.toAbsolutePath().normalize();
     }
 
+    /** The slf4j-simple level for a {@code --verbose} value, or null when the value is not a level. */
+    static String logLevel(String verbose) {
+        if (verbose == null) return "info";
+        return switch (verbose.trim().toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> "trace";
+            case "DEBUG" -> "debug";
+            case "INFO" -> "info";
+            case "WARNING", "WARN" -> "warn";
+            case "ERROR", "CRITICAL" -> "error";
+            default -> null;
+        };
+    }
+
+    /** Every problem with the flags, one line each; empty when the server may start. */
+    public List<String> problems() {
+        return new FlagChecks(this).problems();
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (cacheNone && cacheLru != null) throw new CommandLine.ParameterException(new CommandLine(this),
-                "--cache-lru and --cache-none are mutually exclusive");
-        if (frontEndRoot != null && !Files.isDirectory(frontEndRoot)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--front-end-root " + frontEndRoot + " is not a directory");
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            for (String problem : problems) err.println("comfy4j: " + problem);
+            err.println("Run 'comfy4j --help' for the flags.");
+            err.flush();
+            return 2;
         }
-        for (Path yaml : extraModelPathsConfigs) {
-            if (!Files.isRegularFile(yaml)) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--extra-model-paths-config " + yaml + " is not a file");
-            }
-        }
-        if (verbose != null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose.toLowerCase(Locale.ROOT));
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(verbose));
         App app = App.start(toConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        // SIGTERM stops the server whatever it is doing: if closing takes longer than the grace
+        // period (a node that never checks for interrupts, a heap too full to work in), the process
+        // halts. The watchdog is made now, while there is memory to make it.
+        Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-watchdog").unstarted(() -> {
+            try {
+                Thread.sleep(SHUTDOWN_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watchdog.start();
+            app.close();
+        }, "shutdown"));
         app.awaitShutdown();
         return 0;
     }

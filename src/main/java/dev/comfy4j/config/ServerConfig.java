@@ -16,6 +16,8 @@ import java.util.List;
  *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
  * @param production authentication, limits and the other flags of the production layer
+ * @param maxGraphNodes the most nodes a prompt may have ({@code --max-graph-nodes})
+ * @param maxGraphDepth the most nodes on one chain of links in a prompt ({@code --max-graph-depth})
  */
 public record ServerConfig(
         List<String> listen,
@@ -40,10 +42,14 @@ public record ServerConfig(
         List<String> argv,
         String frontEndVersion,
         String frontEndReleaseApi,
-        ProductionSettings production) {
+        ProductionSettings production,
+        int maxGraphNodes,
+        int maxGraphDepth) {
 
     /** The code host's public releases API, which ComfyUI downloads frontends from. */
     public static final String DEFAULT_RELEASE_API = "https://api.github.com";
+    public static final int DEFAULT_MAX_GRAPH_NODES = 20_000;
+    public static final int DEFAULT_MAX_GRAPH_DEPTH = 10_000;
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
@@ -72,6 +78,8 @@ public record ServerConfig(
         builder.argv = List.of();
         builder.frontEndReleaseApi = DEFAULT_RELEASE_API;
         builder.production = ProductionSettings.defaults();
+        builder.maxGraphNodes = DEFAULT_MAX_GRAPH_NODES;
+        builder.maxGraphDepth = DEFAULT_MAX_GRAPH_DEPTH;
         return builder;
     }
 
@@ -100,6 +108,8 @@ public record ServerConfig(
         b.frontEndVersion = frontEndVersion;
         b.frontEndReleaseApi = frontEndReleaseApi;
         b.production = production;
+        b.maxGraphNodes = maxGraphNodes;
+        b.maxGraphDepth = maxGraphDepth;
         return b;
     }
 
@@ -142,6 +152,8 @@ public record ServerConfig(
         private String frontEndVersion;
         private String frontEndReleaseApi;
         private ProductionSettings production;
+        private int maxGraphNodes;
+        private int maxGraphDepth;
 
         private Builder() {}
 
@@ -186,11 +198,15 @@ public record ServerConfig(
         public Builder frontEndReleaseApi(String v) { frontEndReleaseApi = v; return this; }
         public Builder production(ProductionSettings v) { production = v; return this; }
 
+        public Builder maxGraphNodes(int v) { maxGraphNodes = v; return this; }
+
+        public Builder maxGraphDepth(int v) { maxGraphDepth = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
                     previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
-                    frontEndVersion, frontEndReleaseApi, production);
+                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.function.Predicate;
  * listeners (the server broadcasts {@code status}). Thread-safe.
  */
 public final class PromptQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PromptQueue.class);
     private final JobStore store;
     private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
@@ -55,6 +56,7 @@ public final class PromptQueue {
     }
 
     public synchronized void put(QueueItem item) {
+        LOG.info("got prompt {}", item.promptId());
         pending.add(item);
         store.addPending(item);
         changed();

@@ -44,6 +44,28 @@ public final class WebSocketHub implements AutoCloseable {
     /** A registered client whose connection never opened is dropped after this long. */
     private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_WAITING_MESSAGES = 10_000;
+    /**
+     * Messages handed to the sending thread and not yet written. Beyond this the emitting thread (the
+     * prompt worker) waits: a prompt that emits faster than clients read cannot fill the heap.
+     */
+    private static final int MAX_BACKLOG = 4_096;
+
+    /** A text message, written as JSON once, on the sending thread, and only if someone receives it. */
+    private static final class Message {
+        private final String type;
+        private final JsonNode data;
+        private String text;
+
+        Message(String type, JsonNode data) {
+            this.type = type;
+            this.data = data;
+        }
+
+        String text() {
+            if (text == null) text = Json.write(message(type, data));
+            return text;
+        }
+    }
 
     /** One client socket. Its queue and context are touched only by the sending thread. */
     private static final class Client {
@@ -70,6 +92,7 @@ public final class WebSocketHub implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.Semaphore backlog = new java.util.concurrent.Semaphore(MAX_BACKLOG);
     private final Supplier<ObjectNode> serverFeatureFlags;
     private volatile IntSupplier queueRemaining = () -> 0;
     private volatile Function<String, Optional<String>> executingNodeOfClient = sid -> Optional.empty();
@@ -176,9 +199,9 @@ public final class WebSocketHub implements AutoCloseable {
         return m;
     }
 
-    /** To the socket registered under this key ({@link #key}: the sid without authentication). */
+    /** To the socket registered under this key ({@link #key}: the sid without authentication). {@code data} must not change afterwards: it is written out later. */
     public void sendTo(String key, String type, JsonNode data) {
-        if (key != null) deliverTo(key, Json.write(message(type, data)));
+        if (key != null) deliverTo(key, new Message(type, data));
     }
 
     /** To the sid of this user (null: without authentication). */
@@ -186,13 +209,14 @@ public final class WebSocketHub implements AutoCloseable {
         if (sid != null) sendTo(key(user, sid), type, data);
     }
 
+    /** Sends to everyone. {@code data} must not change afterwards: it is written out later. */
     public void broadcast(String type, JsonNode data) {
-        deliverToAll(null, Json.write(message(type, data)));
+        deliverToAll(null, new Message(type, data));
     }
 
     /** To every socket of {@code user}; to everyone when {@code user} is null (no authentication). */
     public void broadcastTo(String user, String type, JsonNode data) {
-        deliverToAll(user, Json.write(message(type, data)));
+        deliverToAll(user, new Message(type, data));
     }
 
     public void sendBinaryTo(String user, String sid, byte[] frame) {
@@ -216,16 +240,39 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     private void deliverTo(String key, Object payload) {
-        sender.execute(() -> {
+        enqueue(() -> {
             Client c = clientsBySid.get(key);
             if (c != null) deliver(c, payload);
         });
     }
 
     private void deliverToAll(String user, Object payload) {
-        sender.execute(() -> clientsBySid.values().forEach(c -> {
+        enqueue(() -> clientsBySid.values().forEach(c -> {
             if (user == null || user.equals(c.user)) deliver(c, payload);
         }));
+    }
+
+    /** Hands a delivery to the sending thread, waiting while the backlog is full. */
+    private void enqueue(Runnable delivery) {
+        boolean counted;
+        try {
+            counted = backlog.tryAcquire(2 * SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            counted = false;
+        }
+        boolean release = counted;
+        try {
+            sender.execute(() -> {
+                try {
+                    delivery.run();
+                } finally {
+                    if (release) backlog.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            if (release) backlog.release(); // the hub is closed: nobody is listening any more
+        }
     }
 
     /** On the sending thread: write now, or keep for a socket still connecting (within bounds). */
@@ -252,6 +299,8 @@ public final class WebSocketHub implements AutoCloseable {
         try {
             if (payload instanceof byte[] bytes) {
                 ctx.session.sendBinary(ByteBuffer.wrap(bytes), callback);
+            } else if (payload instanceof Message m) {
+                ctx.session.sendText(m.text(), callback);
             } else {
                 ctx.session.sendText((String) payload, callback);
             }
