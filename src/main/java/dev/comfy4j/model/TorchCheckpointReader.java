@@ -70,7 +70,7 @@ final class TorchCheckpointReader {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, Tensor> storages = new HashMap<>();
         try (TensorScope scope = TensorScope.open()) {
-            for (Map.Entry<?, ?> e : dict.entrySet()) {
+            for (Map.Entry<?, ?> e : flattenNested(dict).entrySet()) {
                 if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof TensorRef ref)) continue;
                 Tensor storage = storages.get(ref.storage().key());
                 if (storage == null) {
@@ -88,6 +88,21 @@ final class TorchCheckpointReader {
             throw e;
         }
         return new StateDict(tensors, Map.of(), List.of());
+    }
+
+    /**
+     * The entries of {@code dict}, with the tensors of nested dicts added under {@code outer.inner}
+     * names (one level): textual-inversion files keep their vectors in {@code string_to_param}.
+     */
+    private static Map<Object, Object> flattenNested(Map<?, ?> dict) {
+        Map<Object, Object> out = new LinkedHashMap<>(dict);
+        for (Map.Entry<?, ?> e : dict.entrySet()) {
+            if (!(e.getKey() instanceof String outer) || !(e.getValue() instanceof Map<?, ?> nested)) continue;
+            nested.forEach((k, v) -> {
+                if (k instanceof String inner && v instanceof TensorRef) out.putIfAbsent(outer + "." + inner, v);
+            });
+        }
+        return out;
     }
 
     private static void checkExtent(Path path, String key, TensorRef ref) throws ModelFileException {

@@ -491,6 +491,39 @@ public final class Tensor implements AutoCloseable {
         return call(() -> torch.stack(new TensorArrayRef(vector(tensors)), dim));
     }
 
+    // ---- in-place ops and memory layout for model code (VAE) ---------------------------------
+
+    /** In-place SiLU ({@code F.silu(x, inplace=True)}). */
+    public Tensor silu_() { scoped(() -> torch.silu_(raw())); return this; }
+    /** In-place {@code this += alpha * o}. */
+    public Tensor add_(Tensor o, double alpha) { scoped(() -> raw().add_(o.raw(), new Scalar(alpha))); return this; }
+    /** In-place {@code this += v}. */
+    public Tensor add_(double v) { scoped(() -> raw().add_(new Scalar(v))); return this; }
+    /** In-place {@code this *= o} (broadcasting {@code o}). */
+    public Tensor mul_(Tensor o) { scoped(() -> raw().mul_(o.raw())); return this; }
+    /** In-place {@code this /= o} (broadcasting {@code o}). */
+    public Tensor div_(Tensor o) { scoped(() -> raw().div_(o.raw())); return this; }
+    /** In-place {@code this /= v}. */
+    public Tensor div_(double v) { scoped(() -> raw().div_(new Scalar(v))); return this; }
+    /** In-place {@code torch.clamp_(this, min, max)}. */
+    public Tensor clamp_(double min, double max) {
+        scoped(() -> raw().clamp_(new ScalarOptional(new Scalar(min)), new ScalarOptional(new Scalar(max))));
+        return this;
+    }
+
+    /**
+     * This 4-D tensor in channels-last (NHWC) memory order, same shape and values: oneDNN's
+     * convolutions run fastest on it. Returns a new handle on the same memory when it already is.
+     */
+    public Tensor contiguousChannelsLast() {
+        return call(() -> raw().contiguous(torch.MemoryFormat.ChannelsLast));
+    }
+
+    /** Whether this 4-D tensor is laid out channels-last. */
+    public boolean isChannelsLast() {
+        return raw().is_contiguous(torch.MemoryFormat.ChannelsLast);
+    }
+
     static TensorVector vector(List<Tensor> tensors) {
         org.bytedeco.pytorch.Tensor[] raws = new org.bytedeco.pytorch.Tensor[tensors.size()];
         for (int i = 0; i < raws.length; i++) raws[i] = tensors.get(i).raw();

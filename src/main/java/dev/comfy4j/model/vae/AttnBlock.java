@@ -1,0 +1,67 @@
+package dev.comfy4j.model.vae;
+
+import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.tensor.Tensor;
+
+/**
+ * ComfyUI's {@code AttnBlock}: one-head self-attention over all pixels, {@code x + proj_out(attn(q, k, v))}
+ * with q, k, v 1x1 convs of {@code norm(x)} and scale {@code 1/sqrt(C)}. On the CPU ComfyUI computes it
+ * with its split attention ({@code normal_attention}: bmm, softmax, bmm); this uses libtorch's
+ * {@code scaled_dot_product_attention}, the same sum in another order (a few 1e-7 relative). The 1x1
+ * convs run as {@code linear} on the pixels as tokens, which is a view when {@code x} is channels-last.
+ */
+final class AttnBlock {
+    private final GroupNorm norm;
+    private final Param qWeight, qBias, kWeight, kBias, vWeight, vBias, projWeight, projBias;
+
+    AttnBlock(GroupNorm norm, Param qWeight, Param qBias, Param kWeight, Param kBias, Param vWeight, Param vBias,
+            Param projWeight, Param projBias) {
+        this.norm = norm;
+        this.qWeight = qWeight;
+        this.qBias = qBias;
+        this.kWeight = kWeight;
+        this.kBias = kBias;
+        this.vWeight = vWeight;
+        this.vBias = vBias;
+        this.projWeight = projWeight;
+        this.projBias = projBias;
+    }
+
+    Tensor forward(Tensor x) {
+        long[] s = x.shape();
+        long b = s[0], c = s[1], h = s[2], w = s[3];
+        Tensor normed = norm.forward(x);
+        // [B, C, H, W] -> [B, H*W, C]: a view for channels-last memory, one copy otherwise.
+        Tensor tokens = normed.permute(0, 2, 3, 1).reshape(b, h * w, c);
+        normed.close();
+        Tensor q = linear(tokens, qWeight, qBias, c);
+        Tensor k = linear(tokens, kWeight, kBias, c);
+        Tensor v = linear(tokens, vWeight, vBias, c);
+        tokens.close();
+        Tensor q4 = q.unsqueeze(1), k4 = k.unsqueeze(1), v4 = v.unsqueeze(1);
+        Tensor attended = Functional.scaledDotProductAttention(q4, k4, v4, null);
+        q.close(); k.close(); v.close(); q4.close(); k4.close(); v4.close();
+        Tensor attended3 = attended.squeeze(1);
+        Tensor projected = linear(attended3, projWeight, projBias, c);
+        attended.close();
+        attended3.close();
+        // [B, H*W, C] back to NCHW with channels-last strides, then the residual in place.
+        Tensor out = projected.view(b, h, w, c).permute(0, 3, 1, 2);
+        projected.close();
+        return out.add_(x);
+    }
+
+    /** A 1x1 conv as {@code linear}; the weight may be [C, C, 1, 1] (LDM) or [C, C] (diffusers). */
+    private static Tensor linear(Tensor tokens, Param weight, Param bias, long c) {
+        Tensor w = weight.use();
+        Tensor b = bias.use();
+        Tensor w2 = w.reshape(c, c);
+        try {
+            return Functional.linear(tokens, w2, b);
+        } finally {
+            w2.close();
+            weight.done(w);
+            bias.done(b);
+        }
+    }
+}

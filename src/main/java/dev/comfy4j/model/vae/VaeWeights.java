@@ -1,0 +1,87 @@
+package dev.comfy4j.model.vae;
+
+import dev.comfy4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the VAE's layers from its tensors, keyed as in LDM checkpoints without prefix
+ * ({@code encoder.down.0.block.0.norm1.weight}, ...). Records every {@link Param} it makes so the
+ * model can free them.
+ */
+final class VaeWeights {
+    private final Map<String, Tensor> tensors;
+    private final boolean resident;
+    private final List<Param> made = new ArrayList<>();
+
+    VaeWeights(Map<String, Tensor> tensors, boolean resident) {
+        this.tensors = tensors;
+        this.resident = resident;
+    }
+
+    boolean has(String key) {
+        return tensors.containsKey(key);
+    }
+
+    Tensor raw(String key) {
+        Tensor t = tensors.get(key);
+        if (t == null) throw new MissingVaeKeyException(key);
+        return t;
+    }
+
+    Param param(String key) {
+        Param p = resident ? Param.resident(raw(key)) : Param.castPerUse(raw(key));
+        made.add(p);
+        return p;
+    }
+
+    List<Param> made() {
+        return made;
+    }
+
+    Conv2d conv(String prefix, int stride, int padding) {
+        return new Conv2d(param(prefix + ".weight"), param(prefix + ".bias"), stride, padding);
+    }
+
+    /** A 3x3 conv with padding 1, or a 1x1 conv without padding, read from the weight's shape. */
+    Conv2d conv(String prefix) {
+        long kernel = raw(prefix + ".weight").shape()[2];
+        return conv(prefix, 1, (int) (kernel / 2));
+    }
+
+    GroupNorm norm(String prefix) {
+        return new GroupNorm(param(prefix + ".weight"), param(prefix + ".bias"));
+    }
+
+    ResnetBlock resnet(String prefix) {
+        Conv2d shortcut = has(prefix + ".nin_shortcut.weight") ? conv(prefix + ".nin_shortcut") : null;
+        return new ResnetBlock(norm(prefix + ".norm1"), conv(prefix + ".conv1"), norm(prefix + ".norm2"), conv(prefix + ".conv2"),
+                shortcut);
+    }
+
+    AttnBlock attention(String prefix) {
+        return new AttnBlock(norm(prefix + ".norm"), param(prefix + ".q.weight"), param(prefix + ".q.bias"),
+                param(prefix + ".k.weight"), param(prefix + ".k.bias"), param(prefix + ".v.weight"), param(prefix + ".v.bias"),
+                param(prefix + ".proj_out.weight"), param(prefix + ".proj_out.bias"));
+    }
+
+    /** How many consecutive indices {@code prefix + i + suffix} exist, from 0. */
+    int count(String prefix, String suffix) {
+        int n = 0;
+        while (hasAnyStartingWith(prefix + n + suffix)) n++;
+        return n;
+    }
+
+    private boolean hasAnyStartingWith(String start) {
+        for (String k : tensors.keySet()) if (k.startsWith(start)) return true;
+        return false;
+    }
+
+    /** A key the architecture needs is absent from the file. */
+    static final class MissingVaeKeyException extends IllegalArgumentException {
+        MissingVaeKeyException(String key) {
+            super("the VAE weights lack " + key);
+        }
+    }
+}
