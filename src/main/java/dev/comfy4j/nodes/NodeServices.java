@@ -42,7 +42,8 @@ public record NodeServices(Folders folders, ModelManager models, Supplier<Device
     public static NodeServices of(ServerConfig config, Folders folders, ModelManager models) {
         return new NodeServices(folders, models, TorchRuntime::computeDevice,
                 new PreviewSettings(config.previewMethod(), config.previewSize()),
-                new OutputConventions(config.disableMetadata()), checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL));
+                new OutputConventions(config.disableMetadata()),
+                checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL, TorchRuntime::computeDevice));
     }
 
     /**
@@ -50,11 +51,11 @@ public record NodeServices(Folders folders, ModelManager models, Supplier<Device
      * {@code text_encoders} folder (and downloaded there from {@code tokenizerUrl} when missing),
      * textual inversions in every {@code embeddings} folder.
      */
-    public static Checkpoints checkpoints(Folders folders, ModelManager models, URI tokenizerUrl) {
+    public static Checkpoints checkpoints(Folders folders, ModelManager models, URI tokenizerUrl, Supplier<Device> device) {
         Path tokenizerFolder = folders.models().searchPaths("text_encoders").getFirst();
         var tokenizer = new SharedTokenizer(new TokenizerFiles(tokenizerFolder, tokenizerUrl),
                 folders.models().searchPaths("embeddings"));
-        return new Checkpoints(models, tokenizer);
+        return new Checkpoints(models, tokenizer, device);
     }
 
     /** The compute device (waits for libtorch when it is still starting). */

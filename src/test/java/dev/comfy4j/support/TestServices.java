@@ -26,7 +26,7 @@ public final class TestServices {
     public static NodeServices over(Folders folders) {
         ModelManager models = ModelManager.create(0);
         return new NodeServices(folders, models, TorchRuntime::computeDevice, PreviewSettings.NONE,
-                new OutputConventions(false), NodeServices.checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL));
+                new OutputConventions(false), NodeServices.checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL, TorchRuntime::computeDevice));
     }
 
     /** Services over a fresh folder under {@code target/test-folders} (for tests without a temp dir of their own). */

@@ -10,6 +10,7 @@ import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.vae.AutoencoderKL;
 import dev.comfy4j.python.PyError;
+import dev.comfy4j.tensor.Device;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -21,13 +22,15 @@ import java.util.function.Supplier;
 public final class Checkpoints {
     private final ModelManager manager;
     private final Supplier<Sd1Tokenizer> tokenizer;
+    private final Supplier<Device> device;
 
     /** What CheckpointLoaderSimple returns; {@code clip} or {@code vae} is null when the file lacks it. */
     public record Components(ModelHandle model, ClipHandle clip, VaeHandle vae) {}
 
-    public Checkpoints(ModelManager manager, Supplier<Sd1Tokenizer> tokenizer) {
+    public Checkpoints(ModelManager manager, Supplier<Sd1Tokenizer> tokenizer, Supplier<Device> device) {
         this.manager = manager;
         this.tokenizer = tokenizer;
+        this.device = device;
     }
 
     /** {@code comfy.sd.load_checkpoint_guess_config}: the MODEL, CLIP and VAE of a checkpoint. */
@@ -46,7 +49,7 @@ public final class Checkpoints {
             }
             hasVae = arch.vaePrefix() != null;
         }
-        ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch);
+        ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
         ClipHandle clip = clipPrefix == null ? null : new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
         VaeHandle vae = hasVae ? new VaeHandle(manager, file, arch.vaePrefix()) : null;
         return new Components(model, clip, vae);
@@ -56,7 +59,7 @@ public final class Checkpoints {
     public ModelHandle diffusionModel(Path file) throws Exception {
         try (var lease = manager.checkpoint(file)) {
             ModelArchitecture arch = detect(file, lease.model().stateDict());
-            return new ModelHandle(manager, file, arch.unetPrefix(), arch);
+            return new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
         }
     }
 
