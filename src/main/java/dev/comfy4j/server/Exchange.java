@@ -1,14 +1,15 @@
 package dev.comfy4j.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.json.InvalidJsonException;
 import dev.comfy4j.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One HTTP request and its answer, as route handlers see it: decoded path parameters, the query,
@@ -59,16 +60,22 @@ public final class Exchange {
 
     /**
      * The body parsed as JSON whatever the Content-Type says (urllib posts JSON as form data).
-     * ComfyUI answers 500 to a malformed body; we answer 400 with the parser's message.
+     * ComfyUI answers 500 to a malformed body; we answer 400 with a message like Python's
+     * ({@code Invalid JSON body: Extra data: line 1 column 4 (char 3)}).
      */
     public JsonNode jsonBody() {
+        return jsonBodyOr(message -> HttpError.badRequest("Invalid JSON body: " + message));
+    }
+
+    /** Like {@link #jsonBody()}, with the route's own answer for a body that is not JSON. */
+    public JsonNode jsonBodyOr(Function<String, HttpError> malformed) {
         String text = bodyText();
         try {
             JsonNode node = Json.parse(text);
-            if (node == null || node.isMissingNode()) throw HttpError.badRequest("Invalid JSON body: empty body");
+            if (node.isMissingNode()) throw malformed.apply("empty body");
             return node;
-        } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("Invalid JSON body: " + e.getOriginalMessage());
+        } catch (InvalidJsonException e) {
+            throw malformed.apply(e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.comfy4j.server;
 
 import dev.comfy4j.config.ServerConfig;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class HttpServer implements AutoCloseable {
     private final Router router;
     private final Router.Handler fallback;
     private final WebSocketHub hub;
+    private final OriginCheck originCheck;
     private Javalin javalin;
 
     /**
@@ -38,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
         this.router = router;
         this.fallback = fallback;
         this.hub = hub;
+        this.originCheck = OriginCheck.forListenAddresses(config.listen());
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */
@@ -45,6 +48,9 @@ public final class HttpServer implements AutoCloseable {
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = Long.MAX_VALUE; // Exchange.body() applies --max-upload-size itself
+            // ComfyUI compresses nothing by default. Javalin's gzip would also compress answers whose
+            // Content-Length was already set to the uncompressed size (files), cutting them short.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = config.listen().getFirst();
             cfg.jetty.port = config.port();
             // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
@@ -63,7 +69,10 @@ public final class HttpServer implements AutoCloseable {
             });
             // Requests Jetty refuses before routing (a malformed URI) get aiohttp's plain-text form.
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new PlainTextErrors()));
-            cfg.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                handler.getServletHandler().setDecodeAmbiguousURIs(true);
+                NoHttpSessions.apply(handler);
+            });
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(4L * 1024 * 1024); // aiohttp's limit for incoming messages
                 ws.setMaxBinaryMessageSize(4L * 1024 * 1024);
@@ -84,7 +93,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void beforeUpgrade(Context ctx) {
-        if (config.corsOrigin() == null && OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
+        if (config.corsOrigin() == null && originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
             LOG.warn("WebSocket upgrade refused by the origin check: Host {} Origin {}", ctx.header("Host"),
                     ctx.header("Origin"));
             ctx.status(403);
@@ -97,12 +106,14 @@ public final class HttpServer implements AutoCloseable {
     private void dispatch(Context ctx) throws IOException {
         String method = ctx.req().getMethod();
         String rawPath = ctx.req().getRequestURI();
-        if (config.corsOrigin() == null) {
-            if (OriginCheck.refuses(ctx.header("Host"), ctx.header("Origin"))) {
-                LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
-                writeError(ctx, HttpError.empty(403));
-                return;
-            }
+        if (config.corsOrigin() != null) {
+            // Set first, so that every answer carries them: the preflight, and errors too, which a
+            // browser would otherwise hide from the page behind a CORS failure.
+            addCorsHeaders(ctx);
+        } else if (originCheck.blocks(ctx.header("Host"), ctx.header("Origin"))) {
+            LOG.warn("Request refused by the origin check: Host {} Origin {}", ctx.header("Host"), ctx.header("Origin"));
+            writeError(ctx, HttpError.empty(403));
+            return;
         }
         if (method.equals("OPTIONS")) {
             ctx.status(200);
@@ -122,7 +133,6 @@ public final class HttpServer implements AutoCloseable {
                 case Router.NotFound n -> throw HttpError.notFound();
             }
             CacheControl.apply(ctx, rawPath);
-            if (config.corsOrigin() != null) addCorsHeaders(ctx);
         } catch (HttpError e) {
             writeError(ctx, e);
         } catch (Exception e) {
@@ -131,9 +141,10 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /** ComfyUI's CORS middleware headers; PATCH is listed as in ComfyUI after 0.3.64 (/internal/logs/subscribe uses it). */
     private void addCorsHeaders(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", config.corsOrigin());
-        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS");
+        ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS, PATCH");
         ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
         ctx.header("Access-Control-Allow-Credentials", "true");
     }

@@ -231,7 +231,7 @@ class PromptQueueRoutesTest {
                 .header("Origin", "https://evil.example").GET().build());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
-        assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, GET, DELETE, PUT, OPTIONS");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, GET, DELETE, PUT, OPTIONS, PATCH");
         assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).hasValue("Content-Type, Authorization");
         assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
     }

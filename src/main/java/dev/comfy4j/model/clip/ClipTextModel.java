@@ -133,6 +133,7 @@ public final class ClipTextModel implements AutoCloseable {
      *     returned, or -1 for none
      */
     public Hidden forward(List<List<WeightedToken>> sequences, int intermediateLayer) {
+        if (sequences.isEmpty()) throw new IllegalArgumentException("no sequences to encode");
         int batch = sequences.size();
         int length = sequences.getFirst().size();
         if (length > maxPositions()) throw new IllegalArgumentException(length + " tokens exceed the " + maxPositions() + " positions");

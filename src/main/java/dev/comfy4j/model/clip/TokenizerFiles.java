@@ -122,15 +122,15 @@ public final class TokenizerFiles {
     private static long copyWithProgress(String name, InputStream in, Path to, long expected) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long copied = 0;
-        int nextTenth = 1;
+        int nextQuarter = 1;
         try (OutputStream out = Files.newOutputStream(to)) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 copied += n;
-                if (expected > 0 && copied * 10 >= expected * nextTenth) {
+                if (expected > 0 && copied * 4 >= expected * nextQuarter) {
                     LOG.info("downloading {}: {}% ({} of {} bytes)", name, 100 * copied / expected, copied, expected);
-                    nextTenth = (int) (copied * 10 / expected) + 1;
+                    nextQuarter = (int) (copied * 4 / expected) + 1;
                 }
             }
         }

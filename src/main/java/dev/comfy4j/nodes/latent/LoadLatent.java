@@ -50,7 +50,7 @@ public final class LoadLatent implements Node, Fingerprinted, ValidatesInputs {
         var path = latent.existingFile(in);
         try (SafetensorsFile file = SafetensorsFile.open(path)) {
             double multiplier = file.tensors().containsKey("latent_format_version_0") ? 1.0 : 1.0 / 0.18215;
-            return NodeResult.of(Latents.of(ImageSupport.compute(() -> file.tensor("latent_tensor").to(DType.F32).mul(multiplier))));
+            return NodeResult.of(Latent.of(ImageSupport.compute(() -> file.tensor("latent_tensor").to(DType.F32).mul(multiplier))));
         }
     }
 

@@ -41,7 +41,14 @@ public final class PromptRoutes implements RouteFamily {
     }
 
     private void submit(Exchange ex) {
-        ObjectNode body = ex.jsonObjectBody();
+        // Errors in ComfyUI's JSON shape, which its clients read from every failed POST /prompt.
+        JsonNode parsed = ex.jsonBodyOr(message -> HttpError.json(400,
+                errorBody("invalid_prompt", "Invalid JSON body", message)));
+        if (!(parsed instanceof ObjectNode body)) {
+            // ComfyUI tests `"prompt" in body`: false for a list or a string, so "no_prompt"; a number,
+            // null or a boolean makes it crash (500). Every body that is not an object has no prompt.
+            throw HttpError.json(400, errorBody("no_prompt", "No prompt provided", "No prompt provided"));
+        }
         JsonNode number = assignNumber(body);
         JsonNode prompt = body.get("prompt");
         if (prompt == null) {

@@ -81,12 +81,12 @@ class ClipGoldenTest {
     @Test
     void repeatedEncodingKeepsMemoryFlat() {
         String prompt = "a (red:1.4) sports car on a ((wet)) road at night, (blurry:0.6), [neon]";
-        for (int i = 0; i < 3; i++) encodeOnce(prompt);
+        for (int i = 0; i < 2; i++) encodeOnce(prompt);
         long before = MemoryStats.currentRss();
-        for (int i = 0; i < 15; i++) encodeOnce(prompt);
+        for (int i = 0; i < 10; i++) encodeOnce(prompt);
         long growth = MemoryStats.currentRss() - before;
         // One encode makes about 30 MB of temporaries (the fp32 casts of a layer and the activations).
-        assertThat(growth).as("RSS growth over 15 encodes, bytes").isLessThan(64L << 20);
+        assertThat(growth).as("RSS growth over 10 encodes, bytes").isLessThan(64L << 20);
     }
 
     private static void encodeOnce(String prompt) {
