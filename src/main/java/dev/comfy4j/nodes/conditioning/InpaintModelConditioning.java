@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 import dev.comfy4j.nodes.vae.InpaintEncoding;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,8 +43,8 @@ public final class InpaintModelConditioning implements Node {
         values.put("concat_mask", enc.mask());
         Conditioning positive = Conditioning.from(in.get("positive"), "positive").withValues(values);
         Conditioning negative = Conditioning.from(in.get("negative"), "negative").withValues(values);
-        var latent = Latents.of(enc.originalLatent());
-        if (in.bool("noise_mask")) latent.put("noise_mask", enc.mask());
+        Latent latent = Latent.of(enc.originalLatent());
+        if (in.bool("noise_mask")) latent = latent.withNoiseMask(enc.mask());
         return NodeResult.of(positive, negative, latent);
     }
 }

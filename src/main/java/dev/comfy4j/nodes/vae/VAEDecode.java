@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 
 /** VAEDecode: latents to an IMAGE batch, split into sub-batches by free memory, tiled when it runs short. */
 public final class VAEDecode implements Node {
@@ -25,7 +25,7 @@ public final class VAEDecode implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        var samples = Latents.samples(in.get("samples"));
+        var samples = Latent.from(in.get("samples"), "samples").samples();
         return NodeResult.of(VaeNodes.run(in.get("vae"), vae -> vae.decode(samples)));
     }
 }

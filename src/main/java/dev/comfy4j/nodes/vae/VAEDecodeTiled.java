@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 
 /** VAEDecodeTiled: decodes tile by tile with feathered overlaps, reporting progress per tile. */
 public final class VAEDecodeTiled implements Node {
@@ -30,7 +30,7 @@ public final class VAEDecodeTiled implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        var samples = Latents.samples(in.get("samples"));
+        var samples = Latent.from(in.get("samples"), "samples").samples();
         int tile = (int) in.integer("tile_size"), overlap = (int) in.integer("overlap");
         int temporal = (int) in.integer("temporal_size"), temporalOverlap = (int) in.integer("temporal_overlap");
         return NodeResult.of(VaeNodes.run(in.get("vae"),

@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 
 /** VAEEncode: an IMAGE batch (RGB, centre-cropped to multiples of 8) to latents. */
 public final class VAEEncode implements Node {
@@ -25,6 +25,6 @@ public final class VAEEncode implements Node {
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         var pixels = VaeNodes.image(in.get("pixels"), "pixels");
-        return NodeResult.of(Latents.of(VaeNodes.run(in.get("vae"), vae -> vae.encode(pixels))));
+        return NodeResult.of(Latent.of(VaeNodes.run(in.get("vae"), vae -> vae.encode(pixels))));
     }
 }

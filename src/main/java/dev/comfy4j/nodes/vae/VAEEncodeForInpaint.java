@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -39,9 +39,7 @@ public final class VAEEncodeForInpaint implements Node {
             InpaintPixels prepared = InpaintPixels.prepare(image, mask);
             Tensor samples = VaeNodes.run(in.get("vae"), vae -> vae.encode(prepared.pixels()));
             Tensor noiseMask = grown(prepared.mask(), grow).round().escapeScope();
-            var latent = Latents.of(samples);
-            latent.put("noise_mask", noiseMask);
-            return NodeResult.of(latent);
+            return NodeResult.of(Latent.of(samples).withNoiseMask(noiseMask));
         }
     }
 

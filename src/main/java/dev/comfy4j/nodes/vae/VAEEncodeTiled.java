@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 
 /** VAEEncodeTiled: encodes tile by tile with feathered overlaps, reporting progress per tile. */
 public final class VAEEncodeTiled implements Node {
@@ -33,7 +33,7 @@ public final class VAEEncodeTiled implements Node {
         var pixels = VaeNodes.image(in.get("pixels"), "pixels");
         int tile = (int) in.integer("tile_size"), overlap = (int) in.integer("overlap");
         int temporal = (int) in.integer("temporal_size"), temporalOverlap = (int) in.integer("temporal_overlap");
-        return NodeResult.of(Latents.of(VaeNodes.run(in.get("vae"),
+        return NodeResult.of(Latent.of(VaeNodes.run(in.get("vae"),
                 vae -> vae.encodeTiled(pixels, tile, overlap, temporal, temporalOverlap, context::progress))));
     }
 }

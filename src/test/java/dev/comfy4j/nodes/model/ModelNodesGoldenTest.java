@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.engine.SharedFiles;
+import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.SafetensorsFile;
+import dev.comfy4j.model.sd.ModelHandle;
+import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeCatalogue;
 import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.conditioning.Conditioning;
-import dev.comfy4j.nodes.latent.Latents;
+import dev.comfy4j.nodes.latent.Latent;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.support.TestServices;
 import dev.comfy4j.tensor.Tensor;
@@ -69,12 +72,33 @@ class ModelNodesGoldenTest {
     void vaeDecodeAndEncodeMatchComfyUi() throws Exception {
         try (SafetensorsFile golden = SafetensorsFile.open(SharedFiles.require("golden/numeric/vae.safetensors"))) {
             Tensor latent = golden.tensor("vae/input/latent");
-            var image = (Tensor) run("VAEDecode", Map.of("samples", Latents.of(latent), "vae", checkpoint.get(2))).getFirst();
+            var image = (Tensor) run("VAEDecode", Map.of("samples", Latent.of(latent), "vae", checkpoint.get(2))).getFirst();
             assertThat(relL2(image, golden.tensor("vae/decode/image"))).isLessThan(5e-5);
 
             Tensor pixels = golden.tensor("vae/input/image");
             Object encoded = run("VAEEncode", Map.of("pixels", pixels, "vae", checkpoint.get(2))).getFirst();
-            assertThat(relL2(Latents.samples(encoded), golden.tensor("vae/encode/latent"))).isLessThan(5e-5);
+            assertThat(relL2(((Latent) encoded).samples(), golden.tensor("vae/encode/latent"))).isLessThan(5e-5);
+        }
+    }
+
+    /** MODEL and both conditionings straight from the nodes, through ComfyUI's CFG (case 0: p0 vs p1, cfg 7.5). */
+    @Test
+    void theModelOutputDenoisesAsComfyUiWithTheNodesConditionings() throws Exception {
+        JsonNode prompts = SharedFiles.json("golden/numeric/spec.json").get("clip").get("prompts");
+        JsonNode params = null;
+        for (JsonNode e : SharedFiles.json("golden/numeric/manifest.json").get("entries")) {
+            if (e.get("key").asText().equals("unet/cfg_case0/denoised")) params = e.get("params");
+        }
+        var positive = (Conditioning) run("CLIPTextEncode", Map.of("clip", checkpoint.get(1), "text", prompts.get(0).asText())).getFirst();
+        var negative = (Conditioning) run("CLIPTextEncode", Map.of("clip", checkpoint.get(1), "text", prompts.get(1).asText())).getFirst();
+        var model = (ModelHandle) checkpoint.get(0);
+        assertThat(model.architecture().family()).isEqualTo(ModelFamily.SD1);
+        try (SafetensorsFile golden = SafetensorsFile.open(SharedFiles.require("golden/numeric/unet.safetensors"));
+             var lease = model.acquire(); TensorScope ignored = TensorScope.open()) {
+            Tensor sigma = Tensor.fromFloats(new float[] {(float) params.get("sigma").asDouble()}, 1);
+            Tensor denoised = new CfgDenoiser().denoise(lease.model().get(), golden.tensor("unet/input/x"), sigma,
+                    positive.get(0).cond(), negative.get(0).cond(), params.get("cfg").asDouble(7.5));
+            assertThat(relL2(denoised, golden.tensor("unet/cfg_case0/denoised"))).isLessThan(5e-5);
         }
     }
 
