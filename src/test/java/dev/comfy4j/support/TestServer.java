@@ -97,7 +97,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Polls {@code /history/{id}} until the prompt is there, and returns its entry. */
     public JsonNode waitForHistory(String promptId) {
-        return poll(() -> {
+        return waitForHistory(promptId, 10_000);
+    }
+
+    /** {@link #waitForHistory(String)} for prompts that compute with models (slow on a loaded CPU). */
+    public JsonNode waitForHistory(String promptId, long timeoutMillis) {
+        return poll(timeoutMillis, () -> {
             JsonNode h = json(get("/history/" + promptId));
             return h.has(promptId) ? h.get(promptId) : null;
         }, "prompt " + promptId + " never reached history");
@@ -112,7 +117,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static <T> T poll(java.util.function.Supplier<T> probe, String failure) {
-        long deadline = System.currentTimeMillis() + 10_000;
+        return poll(10_000, probe, failure);
+    }
+
+    private static <T> T poll(long timeoutMillis, java.util.function.Supplier<T> probe, String failure) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             T value = probe.get();
             if (value != null) return value;
