@@ -10,7 +10,11 @@ import dev.comfy4j.tensor.TorchGenerator;
 import dev.comfy4j.tensor.TorchRuntime;
 import java.util.function.Supplier;
 
-/** Scratch: CPU seconds of VAE ops in NCHW and channels-last (process CPU time, robust to a loaded machine). */
+/**
+ * CPU seconds and page faults of single VAE ops (3x3 conv NCHW vs channels-last, group norm, SiLU,
+ * nearest upsample, clone) at one width and size: process CPU time says how much work an op took on a
+ * loaded machine. Usage: VaeOpProbe CHANNELS SIZE THREADS
+ */
 public final class VaeOpProbe {
     public static void main(String[] args) {
         TorchRuntime.start(new RuntimeOptions(false, Integer.parseInt(args[2])));
