@@ -30,9 +30,9 @@ final class ResBlock implements UnetLayer {
         try (TensorScope scope = TensorScope.open()) {
             Tensor h = inConv.forward(Functional.silu(inNorm.forward(x)));
             Tensor e = embProjection.forward(embActivated).unsqueeze(-1).unsqueeze(-1);
-            h = outConv.forward(Functional.silu(outNorm.forward(h.add(e))));
-            Tensor residual = skip == null ? x : skip.forward(x);
-            return scope.keep(residual.add(h));
+            h = outConv.forward(Functional.silu(outNorm.forward(h.add_(e))));
+            // In place on the fresh conv outputs: fewer large allocations, the same sums.
+            return scope.keep(h.add_(skip == null ? x : skip.forward(x)));
         }
     }
 }

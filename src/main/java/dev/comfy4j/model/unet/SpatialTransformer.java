@@ -50,7 +50,7 @@ final class SpatialTransformer implements UnetLayer {
             if (linearOut != null) t = linearOut.forward(t);
             t = toNchw(t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2));
             if (convOut != null) t = convOut.forward(t);
-            return scope.keep(t.add(x));
+            return scope.keep(t.add_(x)); // t is this block's own fresh tensor
         }
     }
 

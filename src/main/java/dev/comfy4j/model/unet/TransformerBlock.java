@@ -27,8 +27,8 @@ final class TransformerBlock {
     Tensor forward(Tensor x, Tensor context) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor h = x.add(selfAttention.forward(norm1.forward(x), null));
-            h = h.add(crossAttention.forward(norm2.forward(h), context));
-            h = h.add(feedForward.forward(norm3.forward(h)));
+            h.add_(crossAttention.forward(norm2.forward(h), context));
+            h.add_(feedForward.forward(norm3.forward(h)));
             return scope.keep(h);
         }
     }

@@ -24,7 +24,7 @@ class DenoiserMemoryTest {
                 DiffusionModel model = new DiffusionModel(UNetModel.load(m.stateDict(), m.architecture().unetPrefix(),
                         m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS))) {
             CfgDenoiser denoiser = new CfgDenoiser();
-            Tensor x = Noise.prepare(1, new long[]{1, 4, 32, 32}, null);
+            Tensor x = Noise.prepare(1, new long[]{1, 4, 16, 16}, null);
             Tensor cond = Noise.prepare(2, new long[]{1, 154, 32}, null);
             Tensor uncond = Noise.prepare(3, new long[]{1, 77, 32}, null);
             Tensor sigma = Tensor.fromFloats(new float[]{4f}, 1);
@@ -43,7 +43,7 @@ class DenoiserMemoryTest {
     private static int step(CfgDenoiser denoiser, DiffusionModel model, Tensor x, Tensor sigma, Tensor cond, Tensor uncond) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor out = denoiser.denoise(model, x, sigma, cond, uncond, 7.5);
-            assertThat(out.shape()).containsExactly(1, 4, 32, 32);
+            assertThat(out.shape()).containsExactly(1, 4, 16, 16);
             return scope.size();
         }
     }
