@@ -73,6 +73,11 @@ public final class CliOptions implements Callable<Integer> {
             description = "The releases API --front-end-version is fetched from (default: the code host's public API).")
     String frontEndReleaseApi = ServerConfig.DEFAULT_RELEASE_API;
 
+    @Option(names = "--clip-tokenizer-url",
+            description = "Where the CLIP tokenizer files (vocab.json, merges.txt) are downloaded from, once, when "
+                    + "models/text_encoders lacks them (default: the public CLIP ViT-L/14 files).")
+    String clipTokenizerUrl = ServerConfig.DEFAULT_CLIP_TOKENIZER_URL;
+
     @Option(names = "--extra-model-paths-config", arity = "1..*",
             description = "More extra_model_paths.yaml files (BASE/extra_model_paths.yaml is always read when present).")
     List<Path> extraModelPathsConfigs = new java.util.ArrayList<>();
@@ -168,7 +173,7 @@ public final class CliOptions implements Callable<Integer> {
         // ComfyUI appends "temp" to --temp-directory.
         config.tempDirectory((tempDirectory != null ? abs(tempDirectory) : base).resolve("temp"));
         if (frontEndRoot != null) config.frontEndRoot(abs(frontEndRoot));
-        config.frontEndVersion(frontEndVersion).frontEndReleaseApi(frontEndReleaseApi);
+        config.frontEndVersion(frontEndVersion).frontEndReleaseApi(frontEndReleaseApi).clipTokenizerUrl(clipTokenizerUrl);
         return config.build();
     }
 

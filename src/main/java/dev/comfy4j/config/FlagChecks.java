@@ -66,7 +66,17 @@ final class FlagChecks {
         if (!(o.reserveRam >= 0) || Double.isInfinite(o.reserveRam)) add("--reserve-ram", fmt(o.reserveRam), "must be a number of GB, 0 or more");
         if (o.maxGraphNodes < 1) add("--max-graph-nodes", o.maxGraphNodes, "must be 1 or more");
         if (o.maxGraphDepth < 1) add("--max-graph-depth", o.maxGraphDepth, "must be 1 or more");
+        if (!isHttpUrl(o.clipTokenizerUrl)) add("--clip-tokenizer-url", o.clipTokenizerUrl, "must be an http or https URL");
         return problems;
+    }
+
+    static boolean isHttpUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            return false;
+        }
     }
 
     private void listen() {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param frontEndRoot null for the built-in status page
  * @param frontEndVersion {@code OWNER/REPO@VERSION} to download and serve, or null; {@code frontEndRoot} wins
  * @param frontEndReleaseApi the releases API {@code frontEndVersion} is fetched from
+ * @param clipTokenizerUrl where the CLIP tokenizer files are downloaded from when
+ *     {@code models/text_encoders} lacks them
  * @param database null for ComfyUI's memory-only queue and history
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
@@ -44,10 +46,13 @@ public record ServerConfig(
         String frontEndReleaseApi,
         ProductionSettings production,
         int maxGraphNodes,
-        int maxGraphDepth) {
+        int maxGraphDepth,
+        String clipTokenizerUrl) {
 
     /** The code host's public releases API, which ComfyUI downloads frontends from. */
     public static final String DEFAULT_RELEASE_API = "https://api.github.com";
+    /** The public CLIP ViT-L/14 tokenizer files on the model hub. */
+    public static final String DEFAULT_CLIP_TOKENIZER_URL = "https://huggingface.co/openai/clip-vit-large-patch14/resolve/main/";
     public static final int DEFAULT_MAX_GRAPH_NODES = 20_000;
     public static final int DEFAULT_MAX_GRAPH_DEPTH = 10_000;
 
@@ -77,6 +82,7 @@ public record ServerConfig(
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
         builder.frontEndReleaseApi = DEFAULT_RELEASE_API;
+        builder.clipTokenizerUrl = DEFAULT_CLIP_TOKENIZER_URL;
         builder.production = ProductionSettings.defaults();
         builder.maxGraphNodes = DEFAULT_MAX_GRAPH_NODES;
         builder.maxGraphDepth = DEFAULT_MAX_GRAPH_DEPTH;
@@ -107,6 +113,7 @@ public record ServerConfig(
         b.argv = argv;
         b.frontEndVersion = frontEndVersion;
         b.frontEndReleaseApi = frontEndReleaseApi;
+        b.clipTokenizerUrl = clipTokenizerUrl;
         b.production = production;
         b.maxGraphNodes = maxGraphNodes;
         b.maxGraphDepth = maxGraphDepth;
@@ -151,6 +158,7 @@ public record ServerConfig(
         private List<String> argv;
         private String frontEndVersion;
         private String frontEndReleaseApi;
+        private String clipTokenizerUrl;
         private ProductionSettings production;
         private int maxGraphNodes;
         private int maxGraphDepth;
@@ -196,6 +204,8 @@ public record ServerConfig(
         public Builder frontEndVersion(String v) { frontEndVersion = v; return this; }
 
         public Builder frontEndReleaseApi(String v) { frontEndReleaseApi = v; return this; }
+
+        public Builder clipTokenizerUrl(String v) { clipTokenizerUrl = v; return this; }
         public Builder production(ProductionSettings v) { production = v; return this; }
 
         public Builder maxGraphNodes(int v) { maxGraphNodes = v; return this; }
@@ -206,7 +216,7 @@ public record ServerConfig(
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
                     previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
-                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth);
+                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth, clipTokenizerUrl);
         }
     }
 }

@@ -43,7 +43,7 @@ public record NodeServices(Folders folders, ModelManager models, Supplier<Device
         return new NodeServices(folders, models, TorchRuntime::computeDevice,
                 new PreviewSettings(config.previewMethod(), config.previewSize()),
                 new OutputConventions(config.disableMetadata()),
-                checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL, TorchRuntime::computeDevice));
+                checkpoints(folders, models, URI.create(config.clipTokenizerUrl()), TorchRuntime::computeDevice));
     }
 
     /**

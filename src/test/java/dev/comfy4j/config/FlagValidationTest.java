@@ -73,6 +73,7 @@ class FlagValidationTest {
     void choicesMustBeKnown() {
         refused("--preview-method foo: must be one of none, auto, latent2rgb, taesd", "--preview-method", "foo");
         refused("--verbose LOUD: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL", "--verbose", "LOUD");
+        refused("--clip-tokenizer-url file:///x: must be an http or https URL", "--clip-tokenizer-url", "file:///x");
         refused("--cache-lru, --cache-none and --cache-classic are mutually exclusive", "--cache-lru", "3", "--cache-none");
         refused("--cache-lru, --cache-none and --cache-classic are mutually exclusive", "--cache-classic", "--cache-none");
     }
@@ -116,7 +117,7 @@ class FlagValidationTest {
         Result r = run("--help");
         assertThat(r.exit()).isZero();
         for (String flag : new String[] {"--input-directory", "--output-directory", "--user-directory", "--preview-size",
-                "--max-graph-nodes", "--max-graph-depth"}) {
+                "--max-graph-nodes", "--max-graph-depth", "--clip-tokenizer-url"}) {
             String line = r.out().lines().filter(l -> l.contains(flag)).findFirst().orElseThrow();
             String description = line.substring(line.indexOf(flag) + flag.length()).replaceAll("=<[^>]*>", "").trim();
             assertThat(description).as("help text of " + flag).isNotEmpty();
