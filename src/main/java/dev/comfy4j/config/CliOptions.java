@@ -1,6 +1,7 @@
 package dev.comfy4j.config;
 
 import dev.comfy4j.App;
+import dev.comfy4j.logging.LogCapture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -108,6 +109,10 @@ public final class CliOptions implements Callable<Integer> {
                     + "Jetty and Javalin stay at WARN whatever the level.")
     String verbose;
 
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object a line on standard output"
+            + " and error, with the prompt id and user of the line when it comes from a running prompt.")
+    String logFormat = "text";
+
     @Option(names = "--max-graph-nodes", description = "Most nodes a prompt may have (default "
             + ServerConfig.DEFAULT_MAX_GRAPH_NODES + "); larger prompts are refused with 400.")
     int maxGraphNodes = ServerConfig.DEFAULT_MAX_GRAPH_NODES;
@@ -210,6 +215,7 @@ public final class CliOptions implements Callable<Integer> {
             return 2;
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(verbose));
+        LogCapture.useJsonLines("json".equals(logFormat));
         App app = App.start(toConfig());
         // SIGTERM stops the server whatever it is doing: if closing takes longer than the grace
         // period (a node that never checks for interrupts, a heap too full to work in), the process

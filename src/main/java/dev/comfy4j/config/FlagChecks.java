@@ -66,6 +66,7 @@ final class FlagChecks {
         if (!(o.reserveRam >= 0) || Double.isInfinite(o.reserveRam)) add("--reserve-ram", fmt(o.reserveRam), "must be a number of GB, 0 or more");
         if (o.maxGraphNodes < 1) add("--max-graph-nodes", o.maxGraphNodes, "must be 1 or more");
         if (o.maxGraphDepth < 1) add("--max-graph-depth", o.maxGraphDepth, "must be 1 or more");
+        if (!"text".equals(o.logFormat) && !"json".equals(o.logFormat)) add("--log-format", o.logFormat, "must be text or json");
         if (!isHttpUrl(o.clipTokenizerUrl)) add("--clip-tokenizer-url", o.clipTokenizerUrl, "must be an http or https URL");
         return problems;
     }

@@ -3,6 +3,7 @@ package dev.comfy4j.jobs;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.ExecutionOutcome;
 import dev.comfy4j.json.Json;
+import dev.comfy4j.logging.LogContext;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,7 +107,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Runs one prompt; every line logged meanwhile on this thread carries its id and user (--log-format json). */
     private void run(QueueItem item) {
+        try (var logContext = LogContext.open(item.promptId(), owner(item))) {
+            runPrompt(item);
+        }
+    }
+
+    private void runPrompt(QueueItem item) {
         String clientId = item.clientId();
         long started = System.nanoTime();
         StatusRecorder recorder = null;
@@ -146,6 +154,12 @@ public final class Worker implements AutoCloseable {
     }
 
     /** ComfyUI prints "Prompt executed in 1.23 seconds"; a failure says what failed. */
+    /** The prompt's owner, as the authentication layer records it in extra_data (null without auth). */
+    private static String owner(QueueItem item) {
+        var owner = item.extraData() == null ? null : item.extraData().get("comfy4j_user");
+        return owner != null && owner.isTextual() ? owner.asText() : null;
+    }
+
     private static void logOutcome(String promptId, StatusRecorder recorder, boolean success, Throwable crash, long nanos) {
         String seconds = String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
         if (success) {

@@ -38,6 +38,7 @@ public final class LogCapture implements AutoCloseable {
     private final List<Entry> sinceFlush = new ArrayList<>();
     private final List<Consumer<List<Entry>>> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService pusher;
+    private static volatile boolean jsonLines;
 
     private LogCapture() {}
 
@@ -60,6 +61,14 @@ public final class LogCapture implements AutoCloseable {
      */
     public static void installMasking() {
         installTee();
+    }
+
+    /**
+     * {@code --log-format json}: from now on the standard streams get one JSON object a line
+     * ({@link JsonLogLines}); {@code /internal/logs} keeps the plain text ComfyUI's clients expect.
+     */
+    public static void useJsonLines(boolean json) {
+        jsonLines = json;
     }
 
     private static synchronized void installTee() {
@@ -169,7 +178,8 @@ public final class LogCapture implements AutoCloseable {
         private void emit() {
             String text = SecretMask.mask(line.toString(StandardCharsets.UTF_8));
             line.reset();
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            String printed = jsonLines ? JsonLogLines.format(text, LogContext.current()) : text;
+            byte[] bytes = printed.getBytes(StandardCharsets.UTF_8);
             original.write(bytes, 0, bytes.length);
             original.flush();
             for (LogCapture c : ACTIVE) c.append(text);

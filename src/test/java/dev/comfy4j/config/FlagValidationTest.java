@@ -74,6 +74,7 @@ class FlagValidationTest {
         refused("--preview-method foo: must be one of none, auto, latent2rgb, taesd", "--preview-method", "foo");
         refused("--verbose LOUD: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL", "--verbose", "LOUD");
         refused("--clip-tokenizer-url file:///x: must be an http or https URL", "--clip-tokenizer-url", "file:///x");
+        refused("--log-format xml: must be text or json", "--log-format", "xml");
         refused("--cache-lru, --cache-none and --cache-classic are mutually exclusive", "--cache-lru", "3", "--cache-none");
         refused("--cache-lru, --cache-none and --cache-classic are mutually exclusive", "--cache-classic", "--cache-none");
     }
