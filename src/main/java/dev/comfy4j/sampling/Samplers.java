@@ -10,6 +10,7 @@ import dev.comfy4j.sampling.samplers.EulerAncestral;
 import dev.comfy4j.sampling.samplers.Heun;
 import dev.comfy4j.sampling.samplers.Lcm;
 import dev.comfy4j.sampling.samplers.Lms;
+import dev.comfy4j.sampling.samplers.UniPc;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,8 @@ public final class Samplers {
         register(new Dpmpp2m());
         register(new Lcm());
         register(new Ddim());
+        register(UniPc.bh1());
+        register(UniPc.bh2());
     }
 
     private Samplers() {}

@@ -41,7 +41,8 @@ public final class SamplingContext implements AutoCloseable {
         interruptCheck.run();
     }
 
-    void step(int step, int total, Tensor x, Tensor denoised) {
+    /** Reports a finished step to the listener (samplers with their own loop call it once per step). */
+    public void stepCallback(int step, int total, Tensor x, Tensor denoised) {
         listener.onStep(step, total, x, denoised);
     }
 

@@ -64,7 +64,7 @@ public abstract class StepLoop implements Sampler {
 
         /** Reports this step's denoised prediction to the listener (progress and preview). */
         public void report(Tensor x, Tensor denoised) {
-            context.step(index, total(), x, denoised);
+            context.stepCallback(index, total(), x, denoised);
         }
     }
 
