@@ -7,6 +7,9 @@ import dev.comfy4j.files.Folders;
 import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
+import dev.comfy4j.nodes.NodeCatalogue;
+import dev.comfy4j.nodes.NodeRegistry;
+import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.server.HttpServer;
 import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
@@ -42,10 +45,10 @@ public final class App implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
 
-    /** Builds the engine from the services the application owns. */
+    /** Builds the engine from the configuration, the node catalogue and the model manager. */
     @FunctionalInterface
     public interface EngineFactory {
-        Engine create(ServerConfig config, Folders folders, ModelManager models);
+        Engine create(ServerConfig config, NodeRegistry catalogue, ModelManager models);
     }
 
     private App(ServerConfig config, EngineFactory engineFactory) {
@@ -54,7 +57,8 @@ public final class App implements AutoCloseable {
         TorchRuntime.startInBackground();
         this.folders = Folders.create(config);
         this.models = ModelManager.create(config.compute().reserveRamBytes());
-        this.engine = engineFactory.create(config, folders, models);
+        NodeServices services = NodeServices.of(config, folders, models);
+        this.engine = engineFactory.create(config, NodeCatalogue.registry(services), models);
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
@@ -76,12 +80,12 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(ServerConfig config) {
-        return new App(config, GraphEngine::create);
+        return new App(config, GraphEngine::new);
     }
 
     /** Starts with another engine: tests of the job and server layers use scripted ones. */
     public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
-        return new App(config, (c, folders, models) -> engineFactory.apply(c));
+        return new App(config, (c, catalogue, models) -> engineFactory.apply(c));
     }
 
     public int port() {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.cache.CacheSet;
-import dev.comfy4j.files.Folders;
+import dev.comfy4j.engine.cache.NodeCache;
+import dev.comfy4j.engine.cache.OutputReferences;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.nodes.CoreNodes;
 import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.ObjectInfo;
 import java.util.List;
@@ -33,6 +33,8 @@ public final class GraphEngine implements Engine {
     private final AtomicBoolean unloadRequested = new AtomicBoolean();
     private final ModelManager models;
     private final NativeMemoryGuard memoryGuard = new NativeMemoryGuard();
+    /** Owns the tensors of cached outputs: they are closed when the last cache entry holding them goes. */
+    private final OutputReferences outputReferences = OutputReferences.counting();
     private CacheSet caches;
 
     /** An engine with its own model manager (tests). */
@@ -45,12 +47,12 @@ public final class GraphEngine implements Engine {
         this.registry = registry;
         this.models = models;
         this.validator = new Validator(registry);
-        this.caches = CacheSet.create(config.cacheMode(), registry);
+        this.caches = CacheSet.create(config.cacheMode(), registry, outputReferences);
     }
 
-    /** The engine with the built-in node catalogue, file nodes included; the server calls this. */
-    public static GraphEngine create(ServerConfig config, Folders folders, ModelManager models) {
-        return new GraphEngine(config, CoreNodes.registry(folders), models);
+    /** How many distinct tensors the output caches hold now (each is closed when its last entry goes). */
+    public int cachedOutputTensors() {
+        return outputReferences.liveTensors();
     }
 
     public NodeRegistry registry() {
@@ -126,17 +128,18 @@ public final class GraphEngine implements Engine {
 
     /**
      * Models are unloaded only when asked ({@code unload_models}, which {@code free_memory} implies
-     * unless the client said false, as in ComfyUI); dropping the caches then collects, so the
-     * dropped outputs' native memory is freed at once.
+     * unless the client said false, as in ComfyUI); dropping the caches closes the cached output
+     * tensors at once, then collects and trims the native heap so the resident size drops too.
      */
     private void applyDeferredFrees() {
         if (unloadRequested.getAndSet(false)) {
-            CacheSet fresh = CacheSet.create(config.cacheMode(), registry);
+            CacheSet fresh = CacheSet.create(config.cacheMode(), registry, outputReferences);
             caches = new CacheSet(caches.outputs(), caches.ui(), fresh.objects());
             models.unloadAll();
         }
         if (clearRequested.getAndSet(false)) {
-            caches = CacheSet.create(config.cacheMode(), registry);
+            caches.all().forEach(NodeCache::releaseAll); // closes every cached output tensor now
+            caches = CacheSet.create(config.cacheMode(), registry, outputReferences);
             memoryGuard.collect();
         }
     }

@@ -3,15 +3,15 @@ package dev.comfy4j.engine;
 import dev.comfy4j.tensor.MemoryStats;
 
 /**
- * Keeps the native memory of dropped node outputs from piling up between prompts.
+ * Returns freed native memory to the OS between prompts.
  *
- * <p>Node outputs are libtorch tensors owned by the output caches; when a cache drops an entry, the
- * tensor's native memory is freed by JavaCPP once the garbage collector finds the handle
- * unreachable. The handles are tiny, so the Java heap alone would rarely ask for a collection while
- * gigabytes of image data wait behind them. After each prompt this guard looks at the process's
- * resident memory and, when it grew by more than {@link #GROWTH_BYTES} since the last collection,
- * collects and returns the freed native heap to the OS. Not thread-safe: the engine calls it from
- * the prompt thread.
+ * <p>Cached node outputs are closed as soon as the last cache entry holding them goes
+ * ({@code cache.OutputReferences}), so their memory is freed at once. What this guard covers is the
+ * rest: tensors dropped without a close (a value that does not declare its tensors, a temporary that
+ * escaped its scope), which JavaCPP frees only when the collector finds their tiny handles, and the
+ * allocator keeping freed pages. After each prompt it looks at the process's resident memory and, when
+ * it grew by more than {@link #GROWTH_BYTES} since the last collection, collects and trims the native
+ * heap. Not thread-safe: the engine calls it from the prompt thread.
  */
 final class NativeMemoryGuard {
     static final long GROWTH_BYTES = 256L * 1024 * 1024;

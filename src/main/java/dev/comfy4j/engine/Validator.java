@@ -274,14 +274,7 @@ final class Validator {
                     List<?> choices = spec.comboOptions();
                     final Object v = value;
                     if (choices.stream().noneMatch(c -> PyValues.pyEquals(c, v))) {
-                        boolean longList = choices.size() > LIST_SHOWN_MAX;
-                        String listInfo = longList ? "(list of length " + choices.size() + ")" : PyRepr.repr(choices);
-                        ObjectNode extra = Json.object();
-                        extra.put("input_name", x);
-                        extra.set("input_config", longList ? Json.MAPPER.nullNode() : config);
-                        extra.set("received_value", val);
-                        errors.add(error("value_not_in_list", "Value not in list",
-                                x + ": '" + PyRepr.str(value) + "' not in " + listInfo, extra));
+                        errors.add(notInList(x, config, value, val, choices));
                     }
                 }
             }
@@ -298,6 +291,17 @@ final class Validator {
             extra.set("linked_node", link);
             return error("exception_during_inner_validation", "Exception when validating inner node", p.message(), extra);
         }
+    }
+
+    /** ComfyUI's value_not_in_list error (execution spec §5); lists over 20 entries are not shown. */
+    private static ObjectNode notInList(String x, ArrayNode config, Object value, JsonNode val, List<?> choices) {
+        boolean longList = choices.size() > LIST_SHOWN_MAX;
+        String listInfo = longList ? "(list of length " + choices.size() + ")" : PyRepr.repr(choices);
+        ObjectNode extra = Json.object();
+        extra.put("input_name", x);
+        extra.set("input_config", longList ? Json.MAPPER.nullNode() : config);
+        extra.set("received_value", val);
+        return error("value_not_in_list", "Value not in list", x + ": '" + PyRepr.str(value) + "' not in " + listInfo, extra);
     }
 
     private static boolean isWidgetType(String type) {
@@ -415,6 +419,13 @@ final class Validator {
             throw new PyError(PythonException.typeOf(e), PythonException.messageOf(e), e);
         }
         if (result == null || result.ok()) return List.of();
+        if (result.notInList() != null) {
+            String x = result.notInList().input();
+            Input spec = schema.input(x).orElseThrow(() -> new IllegalStateException("no input " + x));
+            JsonNode val = inputs.path(x);
+            return List.of(notInList(x, ObjectInfo.inputConfig(schema.style(), spec), PyValues.fromJson(val), val,
+                    result.notInList().choices()));
+        }
         List<ObjectNode> errors = new ArrayList<>();
         for (String x : filtered.keySet()) {
             String details = result.message() == null ? x : x + " - " + result.message();

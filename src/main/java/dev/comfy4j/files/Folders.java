@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,46 @@ public final class Folders implements AutoCloseable {
             case "temp" -> Optional.of(temp);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Where a file name taken from a prompt lies inside a folder: {@code input}, {@code output},
+     * {@code temp} or a model folder of the registry ({@code checkpoints}, {@code vae}, ... with every
+     * search path, extra_model_paths.yaml included). The name is relative; it may name a subfolder
+     * ({@code "sub/x.png"}). For a model folder the first search path holding the name as a regular file
+     * wins, else the first search path is where it would be.
+     *
+     * <p>Empty when the name leaves the folder: an absolute path, {@code ..} climbing out, or a symlink
+     * on the way that resolves outside its search path (in any of them) (the same test as the file routes, {@link SafePaths#inside}). Empty
+     * also for a name that is not a path at all and for an unknown folder. The answer never depends on
+     * whether something outside exists, so callers cannot leak that in their errors. The returned path
+     * may not exist: callers check that themselves (a missing file inside the folder is an ordinary error).
+     */
+    public Optional<Path> resolveInside(String folderName, String name) {
+        if (name == null || name.isEmpty() || folderName == null) return Optional.empty();
+        List<Path> roots = directoryByType(folderName).map(List::of).orElseGet(() -> models.searchPaths(folderName));
+        Optional<Path> first = Optional.empty();
+        for (Path root : roots) {
+            Optional<Path> candidate = insideOne(root, name);
+            // Leaving any search path (a link in one of them) refuses the name, rather than trying the next.
+            if (candidate.isEmpty()) return Optional.empty();
+            if (Files.isRegularFile(candidate.get())) return candidate;
+            if (first.isEmpty()) first = candidate;
+        }
+        return first;
+    }
+
+    private static Optional<Path> insideOne(Path root, String name) {
+        Path relative;
+        try {
+            relative = Path.of(name);
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+        if (relative.isAbsolute()) return Optional.empty();
+        Path candidate = root.resolve(relative).toAbsolutePath().normalize();
+        if (candidate.equals(root.toAbsolutePath().normalize())) return Optional.empty();
+        return SafePaths.inside(root, candidate) ? Optional.of(candidate) : Optional.empty();
     }
 
     /** Splits {@code "x.png [output]"} into the name and its type; the type is null without annotation. */

@@ -3,7 +3,7 @@ package dev.comfy4j.nodes;
 /**
  * A node class. Implement {@link #schema} (the declaration) and {@link #execute} (the function);
  * add the optional capabilities {@link Fingerprinted}, {@link ValidatesInputs} and
- * {@link LazyInputs} when the node needs them. Register it with one line in {@link CoreNodes}.
+ * {@link LazyInputs} when the node needs them. Register it with one line in {@link NodeCatalogue}.
  *
  * <p>One instance exists per (node id, class) while the caches keep it, like ComfyUI's V1 objects,
  * so a node may keep state between prompts (a loaded model). {@link #schema}, and the methods of

@@ -121,6 +121,6 @@ public final class EngineBench {
     }
 
     private static GraphEngine engine(ServerConfig config) {
-        return new GraphEngine(config, dev.comfy4j.nodes.CoreNodes.registry(dev.comfy4j.files.Folders.create(config)));
+        return new GraphEngine(config, dev.comfy4j.nodes.NodeCatalogue.registry(dev.comfy4j.support.TestServices.over(dev.comfy4j.files.Folders.create(config))));
     }
 }

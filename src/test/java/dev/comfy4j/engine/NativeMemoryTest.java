@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.nodes.CoreNodes;
+import dev.comfy4j.nodes.NodeCatalogue;
+import dev.comfy4j.support.TestServices;
 import dev.comfy4j.tensor.MemoryStats;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ class NativeMemoryTest {
     @Test
     void residentMemoryStaysFlatOverManyPrompts() {
         long perPrompt = 2L * 1024 * 1024 * 3 * 4 * 2; // two float images of 2x1024x1024x3: 48 MiB
-        GraphEngine engine = new GraphEngine(ServerConfig.defaults(base), CoreNodes.registry());
+        GraphEngine engine = new GraphEngine(ServerConfig.defaults(base), NodeCatalogue.registry(TestServices.over(base)));
         for (int i = 0; i < 5; i++) run(engine, i); // warm up: caches, allocator pools, JIT
         long before = MemoryStats.currentRss();
         int prompts = 40;

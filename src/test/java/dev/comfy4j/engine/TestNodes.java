@@ -1,6 +1,7 @@
 package dev.comfy4j.engine;
 
-import dev.comfy4j.nodes.CoreNodes;
+import dev.comfy4j.nodes.NodeCatalogue;
+import dev.comfy4j.support.TestServices;
 import dev.comfy4j.nodes.ExecutionBlocker;
 import dev.comfy4j.nodes.Fingerprinted;
 import dev.comfy4j.nodes.GraphBuilder;
@@ -29,7 +30,7 @@ final class TestNodes {
 
     /** The core catalogue plus every test node; {@code calls} counts executions per class. */
     static NodeRegistry registry(Map<String, AtomicInteger> calls) {
-        NodeRegistry r = CoreNodes.registry();
+        NodeRegistry r = NodeCatalogue.registry(TestServices.scratch());
         Function<String, AtomicInteger> counter = name -> calls.computeIfAbsent(name, k -> new AtomicInteger());
         r.register(() -> new Simple("TestPass", counter.apply("TestPass"), false,
                 List.of(Input.of("a", "*").optional(), Input.of("b", "*").optional(), Input.of("c", "*").optional(),

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.nodes.CoreNodes;
+import dev.comfy4j.nodes.NodeCatalogue;
+import dev.comfy4j.support.TestServices;
 import dev.comfy4j.nodes.NodeRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class ValidationConformanceTest {
 
     private static GraphEngine engine() throws IOException {
         JsonNode golden = SharedFiles.json("golden/comfyui/object_info.json");
-        NodeRegistry registry = CoreNodes.registry();
+        NodeRegistry registry = NodeCatalogue.registry(TestServices.scratch());
         GoldenNodes.registerAll(registry, golden, "EmptyImage", "ImageInvert", "SaveImage", "EmptyLatentImage",
                 "ImageScale", "KSamplerSelect", "LoadImage", "PreviewImage", "KSampler");
         return new GraphEngine(ServerConfig.defaults(Path.of("target", "engine-test")), registry);

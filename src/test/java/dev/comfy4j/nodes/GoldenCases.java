@@ -7,6 +7,7 @@ import dev.comfy4j.files.Folders;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.model.SafetensorsFile;
 import dev.comfy4j.nodes.conditioning.Conditioning;
+import dev.comfy4j.nodes.latent.Latent;
 import dev.comfy4j.python.PyValues;
 import dev.comfy4j.tensor.Tensor;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class GoldenCases implements AutoCloseable {
                 if (name.equals("from_output.png")) Files.copy(f, folders.output().resolve(name));
             }
         }
-        this.registry = CoreNodes.registry(folders);
+        this.registry = NodeCatalogue.registry(dev.comfy4j.support.TestServices.over(folders));
     }
 
     Tensor tensor(JsonNode ref) {
@@ -94,6 +95,7 @@ final class GoldenCases implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     static Object asInput(Object decoded, String type) {
+        if ("LATENT".equals(type)) return asLatent(decoded);
         if (!"CONDITIONING".equals(type) || !(decoded instanceof List<?> list)) return decoded;
         List<Conditioning.Entry> entries = new ArrayList<>();
         for (Object pair : list) {
@@ -101,6 +103,13 @@ final class GoldenCases implements AutoCloseable {
             entries.add(new Conditioning.Entry((Tensor) p.get(0), (Map<String, Object>) p.get(1)));
         }
         return new Conditioning(entries);
+    }
+
+    /** A recorded LATENT dict as a {@link Latent}; a list of them (INPUT_IS_LIST) element by element. */
+    private static Object asLatent(Object decoded) {
+        if (decoded instanceof Map<?, ?> m && m.get("samples") instanceof Tensor) return Latent.fromDict(m);
+        if (decoded instanceof List<?> l) return l.stream().map(GoldenCases::asLatent).toList();
+        return decoded;
     }
 
     /** A Conditioning as the recorded Python value {@code [[cond, dict], ...]}. */
@@ -113,6 +122,7 @@ final class GoldenCases implements AutoCloseable {
     /** Null when equal within atol, else what differs. Tracks the largest tensor difference in maxDiff[0]. */
     String compare(String where, Object actual, JsonNode expected, double atol, double[] maxDiff) throws Exception {
         if (actual instanceof Conditioning c) actual = asRecorded(c);
+        if (actual instanceof Latent l) actual = l.asDict();
         if (expected.isObject() && expected.has("$tensor")) {
             if (!(actual instanceof Tensor t)) return where + ": expected a tensor, got " + actual;
             try (Tensor e = tensor(expected)) {

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.files.Folders;
-import dev.comfy4j.files.PngText;
+import dev.comfy4j.imaging.PngText;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.image.EmptyImage;
 import dev.comfy4j.nodes.image.ImageInvert;
-import dev.comfy4j.nodes.image.PilLanczos;
+import dev.comfy4j.imaging.PilLanczos;
 import dev.comfy4j.nodes.image.SaveImage;
 import dev.comfy4j.nodes.latent.LatentCrop;
 import dev.comfy4j.nodes.mask.FeatherMask;
@@ -98,8 +98,8 @@ class ImageNodesTest {
     void latentCropWorksInPixelUnits() throws Exception {
         try (TensorScope ignored = TensorScope.open()) {
             Tensor s = Tensor.arange(0, 16 * 16, 1, dev.comfy4j.tensor.DType.F32).reshape(1, 1, 16, 16);
-            Object out = run(new LatentCrop(), Map.of("samples", Map.of("samples", s), "width", 16L, "height", 8L, "x", 16L, "y", 8L));
-            Tensor t = (Tensor) ((Map<?, ?>) out).get("samples");
+            Object out = run(new LatentCrop(), Map.of("samples", dev.comfy4j.nodes.latent.Latent.of(s), "width", 16L, "height", 8L, "x", 16L, "y", 8L));
+            Tensor t = ((dev.comfy4j.nodes.latent.Latent) out).samples();
             assertThat(t.shape()).containsExactly(1, 1, 1, 2);
             assertThat(t.toFloatArray()).containsExactly(16 + 2f, 16 + 3f);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.files.Folders;
+import dev.comfy4j.support.TestServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ class ImageObjectInfoTest {
         List<String> order = new ArrayList<>();
         golden.fieldNames().forEachRemaining(order::add);
         try (Folders folders = Folders.create(ServerConfig.defaults(base))) {
-            NodeRegistry registry = CoreNodes.registry(folders);
+            NodeRegistry registry = NodeCatalogue.registry(TestServices.over(folders));
             int last = -1;
             for (NodeRegistry.Entry e : registry.all()) {
                 String name = e.schema().className();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.engine.SharedFiles;
-import dev.comfy4j.files.PngText;
+import dev.comfy4j.imaging.PngText;
 import dev.comfy4j.model.SafetensorsFile;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -230,7 +230,7 @@ class NodeGoldenTest {
                     int a = c == 4 ? Math.round(v[o + 3] * 255) : 255;
                     argb[i] = a << 24 | r << 16 | g << 8 | b;
                 }
-                byte[] file = dev.comfy4j.files.ImageEncoders.webp(w, h, argb, c == 4);
+                byte[] file = dev.comfy4j.imaging.ImageEncoders.webp(w, h, argb, c == 4);
                 byte[] stream = java.util.Arrays.copyOfRange(file, 20, file.length);
                 byte[] got = streams.get(k);
                 assertTrue(java.util.Arrays.equals(got, java.util.Arrays.copyOf(stream, got.length)), "WebP frame " + k + " pixels");

@@ -18,15 +18,14 @@ public final class DependencyAwareCache extends NodeCache {
     private final Map<String, Set<String>> ancestors = new LinkedHashMap<>();
     private final Set<String> executed = new HashSet<>();
 
-    public DependencyAwareCache(KeyFunction keyFunction) {
-        super(keyFunction);
+    public DependencyAwareCache(KeyFunction keyFunction, OutputReferences references) {
+        super(keyFunction, references);
     }
 
     @Override
     public void setPrompt(DynamicPrompt dynamicPrompt, Collection<String> nodeIds, Fingerprints isChanged) {
         super.setPrompt(dynamicPrompt, nodeIds, isChanged);
-        data.clear();
-        subcaches.clear();
+        releaseAll();
         descendants.clear();
         ancestors.clear();
         executed.clear();
@@ -59,7 +58,7 @@ public final class DependencyAwareCache extends NodeCache {
         for (String ancestor : ancestors.getOrDefault(nodeId, Set.of())) {
             if (executed.contains(ancestor) && executed.containsAll(descendants.getOrDefault(ancestor, Set.of()))) {
                 Object key = keySet.dataKey(ancestor);
-                if (key != null) data.remove(key);
+                if (key != null) remove(key);
             }
         }
     }

@@ -11,8 +11,8 @@ import java.util.List;
  * prompt can use.
  */
 public final class HierarchicalCache extends NodeCache {
-    public HierarchicalCache(KeyFunction keyFunction) {
-        super(keyFunction);
+    public HierarchicalCache(KeyFunction keyFunction, OutputReferences references) {
+        super(keyFunction, references);
     }
 
     @Override
@@ -37,7 +37,7 @@ public final class HierarchicalCache extends NodeCache {
     public NodeCache ensureSubcacheFor(String nodeId, Collection<String> childIds) {
         HierarchicalCache parent = cacheFor(nodeId);
         Object key = parent.keySet.subcacheKey(nodeId);
-        NodeCache sub = parent.subcaches.computeIfAbsent(key, k -> new HierarchicalCache(keyFunction));
+        NodeCache sub = parent.subcaches.computeIfAbsent(key, k -> new HierarchicalCache(keyFunction, references));
         sub.setPrompt(prompt, childIds, fingerprints);
         return sub;
     }

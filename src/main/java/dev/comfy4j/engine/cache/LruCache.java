@@ -16,8 +16,8 @@ public final class LruCache extends NodeCache {
     private int minGeneration;
     private final Map<Object, Integer> usedGeneration = new HashMap<>();
 
-    public LruCache(KeyFunction keyFunction, int maxSize) {
-        super(keyFunction);
+    public LruCache(KeyFunction keyFunction, int maxSize, OutputReferences references) {
+        super(keyFunction, references);
         this.maxSize = maxSize;
     }
 
@@ -30,10 +30,10 @@ public final class LruCache extends NodeCache {
 
     @Override
     public void cleanUnused() {
-        while (data.size() > maxSize && minGeneration < generation) {
+        while (size() > maxSize && minGeneration < generation) {
             minGeneration++;
-            data.keySet().removeIf(key -> usedGeneration.getOrDefault(key, 0) < minGeneration);
-            usedGeneration.keySet().retainAll(data.keySet());
+            retainKeys(key -> usedGeneration.getOrDefault(key, 0) >= minGeneration);
+            usedGeneration.keySet().retainAll(keys());
         }
     }
 

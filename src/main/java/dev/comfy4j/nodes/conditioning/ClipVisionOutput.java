@@ -1,6 +1,8 @@
 package dev.comfy4j.nodes.conditioning;
 
+import dev.comfy4j.nodes.HoldsTensors;
 import dev.comfy4j.tensor.Tensor;
+import java.util.function.Consumer;
 
 /**
  * ComfyUI's CLIP_VISION_OUTPUT ({@code comfy.clip_vision.Output}): what a CLIP vision encoder returns
@@ -12,4 +14,13 @@ import dev.comfy4j.tensor.Tensor;
  * @param penultimateHiddenState [B, tokens, width] of the layer before the last
  * @param mmProjected [B, tokens, dim] of encoders with a multimodal projector (e.g. LLaVA-style), else null
  */
-public record ClipVisionOutput(Tensor lastHiddenState, Tensor imageEmbeds, Tensor penultimateHiddenState, Tensor mmProjected) {}
+public record ClipVisionOutput(Tensor lastHiddenState, Tensor imageEmbeds, Tensor penultimateHiddenState, Tensor mmProjected)
+        implements HoldsTensors {
+    /** The encoder's outputs belong to this value (a CLIPVisionEncode result), not to the model. */
+    @Override
+    public void forEachTensor(Consumer<Tensor> action) {
+        for (Tensor t : new Tensor[] {lastHiddenState, imageEmbeds, penultimateHiddenState, mmProjected}) {
+            if (t != null) action.accept(t);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.comfy4j.nodes.conditioning;
 
+import dev.comfy4j.nodes.HoldsTensors;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,7 +24,7 @@ import java.util.function.UnaryOperator;
  *
  * @param entries the entries in order; the sampler treats each as one conditioning to mix
  */
-public record Conditioning(List<Entry> entries) {
+public record Conditioning(List<Entry> entries) implements HoldsTensors {
     /** Pooled text embedding, [B, dim] tensor or None (SDXL, SD3, Flux read it; SD1.x ignores it). */
     public static final String POOLED_OUTPUT = "pooled_output";
     /** {@code [h//8, w//8, y//8, x//8]} in latent units, or {@code ["percentage", h, w, y, x]} as fractions. */
@@ -45,6 +47,15 @@ public record Conditioning(List<Entry> entries) {
 
     public Conditioning {
         entries = List.copyOf(entries);
+    }
+
+    /** The token tensors and every tensor among the options (pooled output, masks, nested values). */
+    @Override
+    public void forEachTensor(Consumer<Tensor> action) {
+        for (Entry e : entries) {
+            action.accept(e.cond());
+            HoldsTensors.forEach(e.options(), action);
+        }
     }
 
     public static Conditioning of(Entry... entries) {

@@ -1,5 +1,6 @@
 package dev.comfy4j.nodes.image;
 
+import dev.comfy4j.imaging.Pixels;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ record AnimatedFrames(int width, int height, boolean alpha, List<int[]> argb) {
         int c = (int) s[3];
         if (c != 3 && c != 4) throw PyError.typeError("Cannot handle this data type: (1, 1, " + c + "), |u1");
         List<int[]> frames = new ArrayList<>();
-        for (int b = 0; b < s[0]; b++) frames.add(ImageSupport.toArgb(images, b));
+        for (int b = 0; b < s[0]; b++) frames.add(Pixels.toArgb(images, b));
         return new AnimatedFrames((int) s[2], (int) s[1], c == 4, frames);
     }
 

@@ -1,5 +1,6 @@
 package dev.comfy4j.nodes.image;
 
+import dev.comfy4j.imaging.Convolutions;
 import dev.comfy4j.nodes.Input;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeContext;

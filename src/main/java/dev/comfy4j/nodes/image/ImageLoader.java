@@ -1,5 +1,7 @@
 package dev.comfy4j.nodes.image;
 
+import dev.comfy4j.imaging.ImageFileDecoder;
+import dev.comfy4j.imaging.Pixels;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import java.io.IOException;
@@ -53,7 +55,7 @@ public final class ImageLoader {
             bytes[i * 3 + 1] = (byte) (p >> 8);
             bytes[i * 3 + 2] = (byte) p;
         }
-        return ImageSupport.fromBytes(bytes, f.height(), f.width(), 3);
+        return Pixels.fromBytes(bytes, f.height(), f.width(), 3);
     }
 
     /** [H,W] float32: 1 - alpha/255. */

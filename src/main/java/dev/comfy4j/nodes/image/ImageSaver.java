@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.files.OutputNaming;
-import dev.comfy4j.files.PngMetadata;
+import dev.comfy4j.imaging.Pixels;
+import dev.comfy4j.imaging.PngMetadata;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
@@ -33,7 +34,7 @@ public final class ImageSaver {
         ObjectNode ui = Json.object();
         ArrayNode list = ui.putArray("images");
         for (int b = 0; b < s[0]; b++) {
-            int[] argb = ImageSupport.toArgb(images, b);
+            int[] argb = Pixels.toArgb(images, b);
             byte[] png = PngMetadata.png(w, h, argb, c == 4, prompt, extraPngInfo, disableMetadata, compressLevel);
             String file = target.fileName(b, "png");
             try {

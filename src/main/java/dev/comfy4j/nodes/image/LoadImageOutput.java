@@ -30,6 +30,13 @@ public final class LoadImageOutput extends InputImageFileNode {
         super(folders);
     }
 
+    /** The output folder's images, annotated as the frontend sends them. */
+    @Override
+    protected java.util.List<String> choices() {
+        return ImageInputs.files(folders.output()).stream().filter(dev.comfy4j.files.MimeTypes::isImage)
+                .map(f -> f + " [output]").toList();
+    }
+
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
         String name = in.string("image");

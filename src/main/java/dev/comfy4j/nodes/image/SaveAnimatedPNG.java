@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.files.OutputNaming;
+import dev.comfy4j.imaging.ApngWriter;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.Hidden;
 import dev.comfy4j.nodes.Input;

@@ -1,6 +1,7 @@
 package dev.comfy4j.nodes.image;
 
-import dev.comfy4j.files.PngWriter;
+import dev.comfy4j.imaging.Pixels;
+import dev.comfy4j.imaging.PngWriter;
 import dev.comfy4j.nodes.Fingerprinted;
 import dev.comfy4j.nodes.Input;
 import dev.comfy4j.nodes.Node;
@@ -29,7 +30,7 @@ public final class SaveImageWebsocket implements Node, Fingerprinted {
         int h = (int) images.size(1), w = (int) images.size(2);
         boolean alpha = images.size(3) == 4;
         for (int step = 0; step < b; step++) {
-            int[] argb = ImageSupport.toArgb(images, step);
+            int[] argb = Pixels.toArgb(images, step);
             // The server's preview path writes PNG previews at zlib level 1, without text chunks.
             context.progress(step, b, "image/png", PngWriter.encode(w, h, argb, alpha, java.util.Map.of(), 1));
         }

@@ -31,6 +31,6 @@ public final class EmptyLatentImage implements Node {
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
         long w = in.integer("width"), h = in.integer("height"), b = in.integer("batch_size");
-        return NodeResult.of(Latents.of(ImageSupport.compute(() -> Tensor.zeros(DType.F32, b, 4, Math.floorDiv(h, 8), Math.floorDiv(w, 8)))));
+        return NodeResult.of(Latent.of(ImageSupport.compute(() -> Tensor.zeros(DType.F32, b, 4, Math.floorDiv(h, 8), Math.floorDiv(w, 8)))));
     }
 }

@@ -29,6 +29,6 @@ public final class EmptySD3LatentImage implements Node {
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
         long w = in.integer("width"), h = in.integer("height"), b = in.integer("batch_size");
-        return NodeResult.of(Latents.of(ImageSupport.compute(() -> Tensor.zeros(DType.F32, b, 16, Math.floorDiv(h, 8), Math.floorDiv(w, 8)))));
+        return NodeResult.of(Latent.of(ImageSupport.compute(() -> Tensor.zeros(DType.F32, b, 16, Math.floorDiv(h, 8), Math.floorDiv(w, 8)))));
     }
 }

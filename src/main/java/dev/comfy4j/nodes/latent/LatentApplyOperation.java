@@ -26,10 +26,10 @@ public final class LatentApplyOperation implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var samples = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var samples = out.samples();
         if (!(in.get("operation") instanceof LatentOperation op)) throw PyError.typeError("'operation' is not callable");
-        out.put("samples", Latents.output(() -> op.apply(samples)));
+        out = out.withSamples(Latents.output(() -> op.apply(samples)));
         return NodeResult.of(out);
     }
 }

@@ -27,17 +27,17 @@ public final class LatentBatch implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples1"));
-        var second = Latents.copy(in.get("samples2"));
-        var a = Latents.samples(out);
-        var b = Latents.samples(second);
-        out.put("samples", ImageSupport.compute(() ->
+        var out = Latent.from(in.get("samples1"), "samples1");
+        var second = Latent.from(in.get("samples2"), "samples2");
+        var a = out.samples();
+        var b = second.samples();
+        out = out.withSamples(ImageSupport.compute(() ->
                 dev.comfy4j.tensor.Tensor.cat(List.of(a, Latents.reshapeLatentTo(a.shape(), b, false)), 0)));
-        List<Object> indices = new ArrayList<>();
-        List<Long> i1 = Latents.batchIndex(out), i2 = Latents.batchIndex(second);
+        List<Long> indices = new ArrayList<>();
+        List<Long> i1 = out.batchIndex(), i2 = second.batchIndex();
         if (i1 != null) indices.addAll(i1); else for (long i = 0; i < a.size(0); i++) indices.add(i);
         if (i2 != null) indices.addAll(i2); else for (long i = 0; i < b.size(0); i++) indices.add(i);
-        out.put("batch_index", indices);
+        out = out.withBatchIndex(indices);
         return NodeResult.of(out);
     }
 }

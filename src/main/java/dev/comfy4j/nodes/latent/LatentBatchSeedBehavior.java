@@ -27,15 +27,15 @@ public final class LatentBatchSeedBehavior implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var s = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var s = out.samples();
         String behaviour = in.string("seed_behavior");
         if (behaviour.equals("random")) {
-            out.remove("batch_index");
+            out = out.withBatchIndex(null);
         } else if (behaviour.equals("fixed")) {
-            List<Long> old = Latents.batchIndex(out);
+            List<Long> old = out.batchIndex();
             long first = old == null || old.isEmpty() ? 0 : old.getFirst();
-            out.put("batch_index", new ArrayList<Object>(Collections.nCopies((int) s.size(0), first)));
+            out = out.withBatchIndex(Collections.nCopies((int) s.size(0), first));
         }
         return NodeResult.of(out);
     }

@@ -8,7 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 import dev.comfy4j.tensor.Tensor;
 
 /**
@@ -29,11 +29,11 @@ public final class LatentBlend implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples1"));
-        Tensor a = Latents.samples(out);
-        Tensor b = Latents.samples(in.get("samples2"));
+        var out = Latent.from(in.get("samples1"), "samples1");
+        Tensor a = out.samples();
+        Tensor b = Latent.from(in.get("samples2"), "samples2").samples();
         double f = in.floating("blend_factor");
-        out.put("samples", ImageSupport.compute(() -> {
+        out = out.withSamples(ImageSupport.compute(() -> {
             Tensor second = java.util.Arrays.equals(a.shape(), b.shape()) ? b
                     : Resample.commonUpscale(b, a.size(3), a.size(2), "bicubic", "center");
             return a.mul(f).add(second.mul(1 - f));

@@ -30,12 +30,12 @@ public final class LatentComposite implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples_to"));
-        Tensor to = Latents.samples(out);
-        Tensor from = Latents.samples(in.get("samples_from"));
+        var out = Latent.from(in.get("samples_to"), "samples_to");
+        Tensor to = out.samples();
+        Tensor from = Latent.from(in.get("samples_from"), "samples_from").samples();
         long x = Math.floorDiv(in.integer("x"), 8), y = Math.floorDiv(in.integer("y"), 8);
         long feather = Math.floorDiv(in.integer("feather"), 8);
-        out.put("samples", ImageSupport.compute(() -> {
+        out = out.withSamples(ImageSupport.compute(() -> {
             Tensor s = to.clone();
             long th = to.size(2), tw = to.size(3);
             Tensor src = from.slice(2, 0, th - y, 1).slice(3, 0, tw - x, 1);

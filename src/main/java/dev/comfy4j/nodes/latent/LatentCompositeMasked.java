@@ -30,11 +30,11 @@ public final class LatentCompositeMasked implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("destination"));
-        var dest = Latents.samples(out);
-        var src = Latents.samples(in.get("source"));
+        var out = Latent.from(in.get("destination"), "destination");
+        var dest = out.samples();
+        var src = Latent.from(in.get("source"), "source").samples();
         var mask = in.has("mask") ? ImageSupport.tensor(in.get("mask"), "mask") : null;
-        out.put("samples", ImageSupport.compute(() -> Composite.paste(dest.clone(), src, in.integer("x"), in.integer("y"), mask, 8,
+        out = out.withSamples(ImageSupport.compute(() -> Composite.paste(dest.clone(), src, in.integer("x"), in.integer("y"), mask, 8,
                 in.bool("resize_source"))));
         return NodeResult.of(out);
     }

@@ -27,12 +27,12 @@ public final class LatentConcat implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples1"));
-        var a = Latents.samples(out);
-        var b = Latents.samples(in.get("samples2"));
+        var out = Latent.from(in.get("samples1"), "samples1");
+        var a = out.samples();
+        var b = Latent.from(in.get("samples2"), "samples2").samples();
         String dim = in.string("dim");
         long d = dim.contains("x") ? -1 : dim.contains("y") ? -2 : -3;
-        out.put("samples", ImageSupport.compute(() -> {
+        out = out.withSamples(ImageSupport.compute(() -> {
             var s2 = Latents.repeatToBatchSize(b, a.size(0));
             return dev.comfy4j.tensor.Tensor.cat(dim.startsWith("-") ? List.of(s2, a) : List.of(a, s2), d);
         }));

@@ -29,14 +29,14 @@ public final class LatentCrop implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var s = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var s = out.samples();
         long x = Math.floorDiv(in.integer("x"), 8), y = Math.floorDiv(in.integer("y"), 8);
         if (x > s.size(3) - 8) x = s.size(3) - 8;
         if (y > s.size(2) - 8) y = s.size(2) - 8;
         long toX = Math.floorDiv(in.integer("width"), 8) + x, toY = Math.floorDiv(in.integer("height"), 8) + y;
         long fx = x, fy = y;
-        out.put("samples", ImageSupport.compute(() -> s.slice(2, fy, toY, 1).slice(3, fx, toX, 1)));
+        out = out.withSamples(ImageSupport.compute(() -> s.slice(2, fy, toY, 1).slice(3, fx, toX, 1)));
         return NodeResult.of(out);
     }
 }

@@ -27,8 +27,8 @@ public final class LatentCut implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var s = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var s = out.samples();
         String dim = in.string("dim");
         int d = s.dim() - (dim.contains("x") ? 1 : dim.contains("y") ? 2 : 3);
         long size = s.size(d);
@@ -41,7 +41,7 @@ public final class LatentCut implements Node {
             amount = Math.min(-index, amount);
         }
         long start = index < 0 ? index + size : index, length = amount;
-        out.put("samples", ImageSupport.compute(() -> s.narrow(d, start, length)));
+        out = out.withSamples(ImageSupport.compute(() -> s.narrow(d, start, length)));
         return NodeResult.of(out);
     }
 }

@@ -26,11 +26,11 @@ public final class LatentFlip implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var s = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var s = out.samples();
         String m = in.string("flip_method");
-        if (m.startsWith("x")) out.put("samples", ImageSupport.compute(() -> s.flip(2)));
-        else if (m.startsWith("y")) out.put("samples", ImageSupport.compute(() -> s.flip(3)));
+        if (m.startsWith("x")) out = out.withSamples(ImageSupport.compute(() -> s.flip(2)));
+        else if (m.startsWith("y")) out = out.withSamples(ImageSupport.compute(() -> s.flip(3)));
         return NodeResult.of(out);
     }
 }

@@ -29,24 +29,24 @@ public final class LatentFromBatch implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var latent = Latents.copy(in.get("samples"));
-        var samples = Latents.samples(latent);
+        var latent = Latent.from(in.get("samples"), "samples");
+        var samples = latent.samples();
         long b = samples.size(0);
         long index = Math.min(b - 1, in.integer("batch_index"));
         long length = Math.min(b - index, in.integer("length"));
-        latent.put("samples", ImageSupport.compute(() -> samples.slice(0, index, index + length, 1).clone()));
-        if (latent.get("noise_mask") instanceof dev.comfy4j.tensor.Tensor masks) {
-            latent.put("noise_mask", ImageSupport.compute(() -> {
+        latent = latent.withSamples(ImageSupport.compute(() -> samples.slice(0, index, index + length, 1).clone()));
+        if (latent.noiseMask() instanceof dev.comfy4j.tensor.Tensor masks) {
+            latent = latent.withNoiseMask(ImageSupport.compute(() -> {
                 if (masks.size(0) == 1) return masks.clone();
                 var m = masks.size(0) < b ? Latents.repeatToBatchSize(masks, b) : masks;
                 return m.slice(0, index, index + length, 1).clone();
             }));
         }
-        List<Long> old = Latents.batchIndex(latent);
-        List<Object> indices = new ArrayList<>();
+        List<Long> old = latent.batchIndex();
+        List<Long> indices = new ArrayList<>();
         if (old == null) for (long i = index; i < index + length; i++) indices.add(i);
         else for (long i = index; i < Math.min(old.size(), index + length); i++) indices.add(old.get((int) i));
-        latent.put("batch_index", indices);
+        latent = latent.withBatchIndex(indices);
         return NodeResult.of(latent);
     }
 }

@@ -27,11 +27,11 @@ public final class LatentInterpolate implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples1"));
-        var a = Latents.samples(out);
-        var b = Latents.samples(in.get("samples2"));
+        var out = Latent.from(in.get("samples1"), "samples1");
+        var a = out.samples();
+        var b = Latent.from(in.get("samples2"), "samples2").samples();
         double r = in.floating("ratio");
-        out.put("samples", ImageSupport.compute(() -> {
+        out = out.withSamples(ImageSupport.compute(() -> {
             Tensor s2 = Latents.reshapeLatentTo(a.shape(), b, true);
             // The norms are [B,h,w] and broadcast against [B,C,h,w] from the right, as in ComfyUI.
             Tensor m1 = norm(a);

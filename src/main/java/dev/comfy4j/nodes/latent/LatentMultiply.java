@@ -25,10 +25,10 @@ public final class LatentMultiply implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var a = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var a = out.samples();
         double m = in.floating("multiplier");
-        out.put("samples", ImageSupport.compute(() -> a.mul(m)));
+        out = out.withSamples(ImageSupport.compute(() -> a.mul(m)));
         return NodeResult.of(out);
     }
 }

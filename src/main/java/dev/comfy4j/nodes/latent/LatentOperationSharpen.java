@@ -7,7 +7,7 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.image.Convolutions;
+import dev.comfy4j.imaging.Convolutions;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
 

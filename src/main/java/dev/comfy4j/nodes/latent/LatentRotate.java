@@ -26,15 +26,15 @@ public final class LatentRotate implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples"));
-        var s = Latents.samples(out);
+        var out = Latent.from(in.get("samples"), "samples");
+        var s = out.samples();
         int k = switch (in.string("rotation")) {
             case "90 degrees" -> 1;
             case "180 degrees" -> 2;
             case "270 degrees" -> 3;
             default -> 0;
         };
-        if (k != 0) out.put("samples", ImageSupport.compute(() -> s.rot90(k, 3, 2)));
+        if (k != 0) out = out.withSamples(ImageSupport.compute(() -> s.rot90(k, 3, 2)));
         return NodeResult.of(out);
     }
 }

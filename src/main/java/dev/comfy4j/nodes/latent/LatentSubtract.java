@@ -25,10 +25,10 @@ public final class LatentSubtract implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var out = Latents.copy(in.get("samples1"));
-        var a = Latents.samples(out);
-        var b = Latents.samples(in.get("samples2"));
-        out.put("samples", ImageSupport.compute(() -> a.sub(Latents.reshapeLatentTo(a.shape(), b, true))));
+        var out = Latent.from(in.get("samples1"), "samples1");
+        var a = out.samples();
+        var b = Latent.from(in.get("samples2"), "samples2").samples();
+        out = out.withSamples(ImageSupport.compute(() -> a.sub(Latents.reshapeLatentTo(a.shape(), b, true))));
         return NodeResult.of(out);
     }
 }

@@ -8,7 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 
 /**
  * LatentUpscale: resize the samples to width/8 x height/8 (pixel sizes, at least 64; 0 keeps the aspect ratio).
@@ -30,10 +30,10 @@ public final class LatentUpscale implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var latent = in.get("samples");
+        var latent = Latent.from(in.get("samples"), "samples");
         long width = in.integer("width"), height = in.integer("height");
         if (width == 0 && height == 0) return NodeResult.of(latent);
-        var samples = Latents.samples(latent);
+        var samples = latent.samples();
         long lh = samples.size(-2), lw = samples.size(-1);
         if (width == 0) {
             height = Math.max(64, height);
@@ -46,8 +46,7 @@ public final class LatentUpscale implements Node {
             height = Math.max(64, height);
         }
         long fw = Math.floorDiv(width, 8), fh = Math.floorDiv(height, 8);
-        var out = Latents.copy(latent);
-        out.put("samples", ImageSupport.compute(() -> Resample.commonUpscale(samples, fw, fh, in.string("upscale_method"), in.string("crop"))));
+        var out = latent.withSamples(ImageSupport.compute(() -> Resample.commonUpscale(samples, fw, fh, in.string("upscale_method"), in.string("crop"))));
         return NodeResult.of(out);
     }
 }

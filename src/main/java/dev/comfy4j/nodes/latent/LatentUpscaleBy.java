@@ -8,7 +8,7 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 
 /**
  * LatentUpscaleBy: resize the samples by a factor, no crop.
@@ -28,12 +28,11 @@ public final class LatentUpscaleBy implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var latent = in.get("samples");
-        var samples = Latents.samples(latent);
+        var latent = Latent.from(in.get("samples"), "samples");
+        var samples = latent.samples();
         double s = in.floating("scale_by");
         long w = ImageSupport.pyRound(samples.size(-1) * s), h = ImageSupport.pyRound(samples.size(-2) * s);
-        var out = Latents.copy(latent);
-        out.put("samples", ImageSupport.compute(() -> Resample.commonUpscale(samples, w, h, in.string("upscale_method"), "disabled")));
+        var out = latent.withSamples(ImageSupport.compute(() -> Resample.commonUpscale(samples, w, h, in.string("upscale_method"), "disabled")));
         return NodeResult.of(out);
     }
 }

@@ -1,7 +1,7 @@
 package dev.comfy4j.nodes.latent;
 
 import dev.comfy4j.nodes.image.ImageSupport;
-import dev.comfy4j.nodes.image.Resample;
+import dev.comfy4j.imaging.Resample;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -9,38 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** LATENT dicts ({@code {"samples": [B,C,h,w], "noise_mask"?, "batch_index"?}}) as Java maps. */
+/** Tensor helpers of the latent nodes (comfy.utils and nodes_latent functions); the value itself is {@link Latent}. */
 public final class Latents {
     private Latents() {}
-
-    /** A shallow copy of the dict ({@code samples.copy()}). */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> copy(Object latent) {
-        if (!(latent instanceof Map<?, ?> m)) throw PyError.typeError("LATENT must be a dict, not " + latent);
-        return new LinkedHashMap<>((Map<String, Object>) m);
-    }
-
-    public static Tensor samples(Object latent) {
-        if (!(latent instanceof Map<?, ?> m) || !(m.get("samples") instanceof Tensor t)) throw PyError.keyError("samples");
-        return t;
-    }
-
-    /** A dict holding only {@code samples}. */
-    public static Map<String, Object> of(Tensor samples) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("samples", samples);
-        return m;
-    }
-
-    /** The batch_index list as longs, or null. */
-    @SuppressWarnings("unchecked")
-    public static List<Long> batchIndex(Map<String, Object> latent) {
-        Object v = latent.get("batch_index");
-        if (v == null) return null;
-        List<Long> out = new ArrayList<>();
-        for (Object o : (List<Object>) v) out.add(((Number) o).longValue());
-        return out;
-    }
 
     /** comfy.utils.repeat_to_batch_size: truncate, or tile then truncate. */
     public static Tensor repeatToBatchSize(Tensor t, long batch) {

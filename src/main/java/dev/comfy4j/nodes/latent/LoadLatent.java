@@ -3,6 +3,7 @@ package dev.comfy4j.nodes.latent;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.model.SafetensorsFile;
 import dev.comfy4j.nodes.Fingerprinted;
+import dev.comfy4j.nodes.FolderFileInput;
 import dev.comfy4j.nodes.Input;
 import dev.comfy4j.nodes.InputCheck;
 import dev.comfy4j.nodes.Node;
@@ -15,6 +16,7 @@ import dev.comfy4j.nodes.ValidatesInputs;
 import dev.comfy4j.nodes.image.ImageInputs;
 import dev.comfy4j.nodes.image.ImageSupport;
 import dev.comfy4j.tensor.DType;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,31 +28,35 @@ public final class LoadLatent implements Node, Fingerprinted, ValidatesInputs {
     public NodeSchema schema() {
         return NodeSchema.v1("LoadLatent", "nodes")
                 .category("_for_testing")
-                .input(Input.combo("latent", () -> ImageInputs.files(folders.input()).stream().filter(f -> f.endsWith(".latent")).toList()).noOptions())
+                .input(Input.combo("latent", this::latentFiles).noOptions())
                 .output(Output.of("LATENT"))
                 .build();
     }
 
     private final Folders folders;
+    private final FolderFileInput latent;
 
     public LoadLatent(Folders folders) {
         this.folders = folders;
+        this.latent = new FolderFileInput(folders, "latent", "input", this::latentFiles, "Invalid latent file: ");
+    }
+
+    private List<String> latentFiles() {
+        return ImageInputs.files(folders.input()).stream().filter(f -> f.endsWith(".latent")).toList();
     }
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        String name = in.string("latent");
-        var path = ImageInputs.annotatedPath(folders, name, folders.input()).orElseThrow();
+        var path = latent.existingFile(in);
         try (SafetensorsFile file = SafetensorsFile.open(path)) {
             double multiplier = file.tensors().containsKey("latent_format_version_0") ? 1.0 : 1.0 / 0.18215;
-            return NodeResult.of(Latents.of(ImageSupport.compute(() -> file.tensor("latent_tensor").to(DType.F32).mul(multiplier))));
+            return NodeResult.of(Latent.of(ImageSupport.compute(() -> file.tensor("latent_tensor").to(DType.F32).mul(multiplier))));
         }
     }
 
     @Override
     public Object fingerprint(NodeInputs in) throws Exception {
-        var path = ImageInputs.annotatedPath(folders, in.string("latent"), folders.input());
-        return path.isPresent() && java.nio.file.Files.isRegularFile(path.get()) ? ImageInputs.sha256(path.get()) : "";
+        return latent.fingerprint(in);
     }
 
     @Override
@@ -60,8 +66,6 @@ public final class LoadLatent implements Node, Fingerprinted, ValidatesInputs {
 
     @Override
     public InputCheck validateInputs(NodeInputs in, Map<String, String> types) {
-        Object latent = in.get("latent");
-        if (latent instanceof String s && ImageInputs.exists(folders, s, folders.input())) return InputCheck.OK;
-        return InputCheck.failed("Invalid latent file: " + dev.comfy4j.python.PyConvert.toStr(latent));
+        return latent.validate(in);
     }
 }

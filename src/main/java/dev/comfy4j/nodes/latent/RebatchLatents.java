@@ -32,7 +32,7 @@ public final class RebatchLatents implements Node {
     }
 
     /** Samples, masks and batch indices being gathered. */
-    private record Batch(Tensor samples, Tensor masks, List<Object> indices) {}
+    private record Batch(Tensor samples, Tensor masks, List<Long> indices) {}
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
@@ -42,11 +42,11 @@ public final class RebatchLatents implements Node {
     }
 
     private static List<Object> rebatch(List<Object> latents, long size) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Latent> out = new ArrayList<>();
         Batch current = null;
         long processed = 0;
         for (Object latent : latents) {
-            Batch next = batch(Latents.copy(latent), processed);
+            Batch next = batch(Latent.from(latent, "latents"), processed);
             processed += next.indices.size();
             if (current == null) {
                 current = next;
@@ -54,7 +54,7 @@ public final class RebatchLatents implements Node {
                 out.add(slice(current, 0, size));
                 current = next;
             } else {
-                List<Object> indices = new ArrayList<>(current.indices);
+                List<Long> indices = new ArrayList<>(current.indices);
                 indices.addAll(next.indices);
                 current = new Batch(Tensor.cat(List.of(current.samples, next.samples), 0), Tensor.cat(List.of(current.masks, next.masks), 0), indices);
             }
@@ -66,33 +66,28 @@ public final class RebatchLatents implements Node {
             }
         }
         if (current != null) out.add(slice(current, 0, size));
-        for (Map<String, Object> s : out) {
-            if (((Tensor) s.get("noise_mask")).mean().item() == 1.0) s.remove("noise_mask");
-        }
-        return new ArrayList<>(out);
+        List<Object> result = new ArrayList<>();
+        for (Latent l : out) result.add(l.noiseMask().mean().item() == 1.0 ? l.withNoiseMask(null) : l);
+        return result;
     }
 
-    private static Batch batch(Map<String, Object> latent, long offset) {
-        Tensor samples = Latents.samples(latent);
+    private static Batch batch(Latent latent, long offset) {
+        Tensor samples = latent.samples();
         long[] shape = samples.shape();
-        Tensor mask = latent.get("noise_mask") instanceof Tensor m ? m
+        Tensor mask = latent.noiseMask() instanceof Tensor m ? m
                 : Tensor.ones(DType.F32, shape[0], 1, shape[2] * 8, shape[3] * 8);
         // ComfyUI computes a resized mask here and discards it, so masks keep their size.
         if (mask.size(0) < shape[0]) mask = mask.repeat((shape[0] - 1) / mask.size(0) + 1, 1, 1, 1).narrow(0, 0, shape[0]);
-        List<Object> indices = new ArrayList<>();
-        List<Long> given = Latents.batchIndex(latent);
+        List<Long> indices = new ArrayList<>();
+        List<Long> given = latent.batchIndex();
         if (given != null) indices.addAll(given);
         else for (long i = 0; i < shape[0]; i++) indices.add(i + offset);
         return new Batch(samples, mask, indices);
     }
 
-    private static Map<String, Object> slice(Batch b, long from, long size) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("samples", b.samples.slice(0, from, from + size, 1));
-        m.put("noise_mask", b.masks.slice(0, from, from + size, 1));
-        m.put("batch_index", new ArrayList<>(b.indices.subList((int) Math.min(from, b.indices.size()),
-                (int) Math.min(from + size, b.indices.size()))));
-        return m;
+    private static Latent slice(Batch b, long from, long size) {
+        List<Long> indices = b.indices.subList((int) Math.min(from, b.indices.size()), (int) Math.min(from + size, b.indices.size()));
+        return new Latent(b.samples.slice(0, from, from + size, 1), b.masks.slice(0, from, from + size, 1), indices);
     }
 
     private static Batch rest(Batch b, long from) {

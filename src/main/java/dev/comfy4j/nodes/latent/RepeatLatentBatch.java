@@ -28,19 +28,19 @@ public final class RepeatLatentBatch implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var latent = Latents.copy(in.get("samples"));
-        var samples = Latents.samples(latent);
+        var latent = Latent.from(in.get("samples"), "samples");
+        var samples = latent.samples();
         long amount = in.integer("amount");
-        latent.put("samples", ImageSupport.compute(() -> samples.repeat(amount, 1, 1, 1)));
-        if (latent.get("noise_mask") instanceof dev.comfy4j.tensor.Tensor masks && masks.size(0) > 1) {
-            latent.put("noise_mask", ImageSupport.compute(() -> masks.repeat(amount, 1, 1, 1)));
+        latent = latent.withSamples(ImageSupport.compute(() -> samples.repeat(amount, 1, 1, 1)));
+        if (latent.noiseMask() instanceof dev.comfy4j.tensor.Tensor masks && masks.size(0) > 1) {
+            latent = latent.withNoiseMask(ImageSupport.compute(() -> masks.repeat(amount, 1, 1, 1)));
         }
-        List<Long> old = Latents.batchIndex(latent);
+        List<Long> old = latent.batchIndex();
         if (old != null) {
             long offset = old.stream().mapToLong(Long::longValue).max().orElse(0) - old.stream().mapToLong(Long::longValue).min().orElse(0) + 1;
-            List<Object> indices = new ArrayList<>(old);
+            List<Long> indices = new ArrayList<>(old);
             for (long i = 1; i < amount; i++) for (long x : old) indices.add(x + i * offset);
-            latent.put("batch_index", indices);
+            latent = latent.withBatchIndex(indices);
         }
         return NodeResult.of(latent);
     }

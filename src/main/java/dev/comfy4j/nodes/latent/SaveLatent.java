@@ -42,7 +42,7 @@ public final class SaveLatent implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        Tensor samples = Latents.samples(in.get("samples"));
+        Tensor samples = Latent.from(in.get("samples"), "samples").samples();
         OutputNaming.Target target = dev.comfy4j.nodes.image.ImageSaver.target(in.string("filename_prefix"), folders.output(), 0, 0);
         Map<String, String> metadata = null;
         if (!context.config().disableMetadata()) {

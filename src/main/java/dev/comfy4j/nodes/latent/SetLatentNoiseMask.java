@@ -26,9 +26,9 @@ public final class SetLatentNoiseMask implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) {
-        var latent = Latents.copy(in.get("samples"));
+        var latent = Latent.from(in.get("samples"), "samples");
         var mask = ImageSupport.tensor(in.get("mask"), "mask");
-        latent.put("noise_mask", ImageSupport.compute(() -> mask.reshape(-1, 1, mask.size(-2), mask.size(-1))));
+        latent = latent.withNoiseMask(ImageSupport.compute(() -> mask.reshape(-1, 1, mask.size(-2), mask.size(-1))));
         return NodeResult.of(latent);
     }
 }

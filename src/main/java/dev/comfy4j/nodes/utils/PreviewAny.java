@@ -37,6 +37,7 @@ public final class PreviewAny implements Node {
             case String s -> s;
             case Number n -> PyRepr.str(n);
             case Boolean b -> PyRepr.str(b);
+            case dev.comfy4j.nodes.latent.Latent latent -> render(latent.asDict()); // shown as the dict it is in ComfyUI
             default -> {
                 try {
                     yield PyJson.dumps(source, 4);

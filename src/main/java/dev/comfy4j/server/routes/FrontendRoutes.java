@@ -2,7 +2,7 @@ package dev.comfy4j.server.routes;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.comfy4j.files.SafePaths;
-import dev.comfy4j.files.StaticFile;
+import dev.comfy4j.server.StaticFile;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;

@@ -2,11 +2,11 @@ package dev.comfy4j.server.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfy4j.files.DecodedImage;
+import dev.comfy4j.imaging.DecodedImage;
 import dev.comfy4j.files.Folders;
-import dev.comfy4j.files.Multipart;
-import dev.comfy4j.files.PngText;
-import dev.comfy4j.files.PngWriter;
+import dev.comfy4j.server.Multipart;
+import dev.comfy4j.imaging.PngText;
+import dev.comfy4j.imaging.PngWriter;
 import dev.comfy4j.files.SafePaths;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.comfy4j.files.SafePaths;
 import dev.comfy4j.files.Settings;
-import dev.comfy4j.files.StaticFile;
+import dev.comfy4j.server.StaticFile;
 import dev.comfy4j.files.Users;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;

@@ -1,14 +1,14 @@
 package dev.comfy4j.server.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.comfy4j.files.DecodedImage;
+import dev.comfy4j.imaging.DecodedImage;
 import dev.comfy4j.files.Folders;
-import dev.comfy4j.files.ImageEncoders;
+import dev.comfy4j.imaging.ImageEncoders;
 import dev.comfy4j.files.MimeTypes;
-import dev.comfy4j.files.PngWriter;
+import dev.comfy4j.imaging.PngWriter;
 import dev.comfy4j.files.SafePaths;
 import dev.comfy4j.files.Safetensors;
-import dev.comfy4j.files.StaticFile;
+import dev.comfy4j.server.StaticFile;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.RouteFamily;

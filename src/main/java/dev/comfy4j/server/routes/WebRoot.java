@@ -1,7 +1,7 @@
 package dev.comfy4j.server.routes;
 
 import dev.comfy4j.files.SafePaths;
-import dev.comfy4j.files.StaticFile;
+import dev.comfy4j.server.StaticFile;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.Router;

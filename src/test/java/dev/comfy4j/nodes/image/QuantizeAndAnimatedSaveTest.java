@@ -2,6 +2,9 @@ package dev.comfy4j.nodes.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfy4j.imaging.AnimatedWebpWriter;
+import dev.comfy4j.imaging.ApngWriter;
+import dev.comfy4j.imaging.ExifWriter;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.latent.LatentApplyOperation;
@@ -118,12 +121,11 @@ class QuantizeAndAnimatedSaveTest {
         try (TensorScope ignored = TensorScope.open()) {
             Object op = new LatentOperationTonemapReinhard().execute(NodeInputs.of(Map.of("multiplier", 1.0)), null).values().getFirst();
             Tensor latent = Tensor.fromFloats(new float[] {3f, -4f}, 1, 1, 1, 2);
-            @SuppressWarnings("unchecked")
-            var result = (Map<String, Object>) new LatentApplyOperation()
-                    .execute(NodeInputs.of(Map.of("samples", Map.of("samples", latent), "operation", op)), null).values().getFirst();
+            var result = (dev.comfy4j.nodes.latent.Latent) new LatentApplyOperation()
+                    .execute(NodeInputs.of(Map.of("samples", dev.comfy4j.nodes.latent.Latent.of(latent), "operation", op)), null).values().getFirst();
             // Lengths 3 and 4: mean 3.5, unbiased std √0.5, top = 5·√0.5 + 3.5; new length = l / (l/top + 1).
             double top = 5 * Math.sqrt(0.5) + 3.5;
-            float[] got = ((Tensor) result.get("samples")).toFloatArray();
+            float[] got = result.samples().toFloatArray();
             assertThat((double) got[0]).isCloseTo(3 / (3 / top + 1), org.assertj.core.data.Offset.offset(1e-5));
             assertThat((double) got[1]).isCloseTo(-4 / (4 / top + 1), org.assertj.core.data.Offset.offset(1e-5));
         }

@@ -2,8 +2,8 @@ package dev.comfy4j.server.routes;
 
 import dev.comfy4j.App;
 import dev.comfy4j.config.ServerConfig;
-import dev.comfy4j.files.Multipart;
-import dev.comfy4j.files.PngWriter;
+import dev.comfy4j.server.Multipart;
+import dev.comfy4j.imaging.PngWriter;
 import dev.comfy4j.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,8 @@ package dev.comfy4j.server.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.comfy4j.config.ServerConfig;
-import dev.comfy4j.files.DecodedImage;
-import dev.comfy4j.files.PngText;
+import dev.comfy4j.imaging.DecodedImage;
+import dev.comfy4j.imaging.PngText;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

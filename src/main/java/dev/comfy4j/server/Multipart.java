@@ -1,6 +1,5 @@
-package dev.comfy4j.files;
+package dev.comfy4j.server;
 
-import dev.comfy4j.server.HttpError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 /**
  * Pillow's 8-bit LANCZOS resize ({@code Image.resize(size, Image.LANCZOS)} for modes L, RGB and RGBA),

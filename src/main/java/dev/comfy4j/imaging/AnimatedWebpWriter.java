@@ -1,6 +1,5 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
-import dev.comfy4j.files.ImageEncoders;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,10 +14,10 @@ import java.util.List;
  * Frames are lossless VP8L. As libwebp's animation encoder does, a frame identical to the previous
  * one is not stored; the previous frame lasts longer instead.
  */
-final class AnimatedWebpWriter {
+public final class AnimatedWebpWriter {
     private AnimatedWebpWriter() {}
 
-    static byte[] encode(int width, int height, List<int[]> frames, boolean withAlpha, int durationMs, byte[] exif) {
+    public static byte[] encode(int width, int height, List<int[]> frames, boolean withAlpha, int durationMs, byte[] exif) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean animated = frames.size() > 1;
         int flags = (animated ? 0x02 : 0) | (exif.length > 0 ? 0x08 : 0) | (withAlpha ? 0x10 : 0);
@@ -69,7 +68,7 @@ final class AnimatedWebpWriter {
     }
 
     /** The VP8L bitstream of one frame: the payload of the lossless encoder's single VP8L chunk. */
-    static byte[] vp8l(int width, int height, int[] argb, boolean withAlpha) {
+    public static byte[] vp8l(int width, int height, int[] argb, boolean withAlpha) {
         byte[] file = ImageEncoders.webp(width, height, argb, withAlpha);
         int length = ByteBuffer.wrap(file, 16, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         return Arrays.copyOfRange(file, 20, 20 + length);

@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.DType;
@@ -50,20 +50,20 @@ public final class Resample {
     }
 
     /** The crop of common_upscale: keep the middle part that has the target aspect ratio. */
-    static Tensor centerCrop(Tensor s, long width, long height) {
+    public static Tensor centerCrop(Tensor s, long width, long height) {
         long oldW = s.size(3);
         long oldH = s.size(2);
         double oldAspect = (double) oldW / oldH;
         double newAspect = (double) width / height;
         long x = 0;
         long y = 0;
-        if (oldAspect > newAspect) x = ImageSupport.pyRound((oldW - oldW * (newAspect / oldAspect)) / 2);
-        else if (oldAspect < newAspect) y = ImageSupport.pyRound((oldH - oldH * (oldAspect / newAspect)) / 2);
+        if (oldAspect > newAspect) x = (long) Math.rint((oldW - oldW * (newAspect / oldAspect)) / 2);
+        else if (oldAspect < newAspect) y = (long) Math.rint((oldH - oldH * (oldAspect / newAspect)) / 2);
         return s.slice(2, y, Math.max(y, oldH - y), 1).slice(3, x, Math.max(x, oldW - x), 1);
     }
 
     /** comfy.utils.lanczos: each image through Pillow on uint8 (clip(255x) truncated), then /255. */
-    static Tensor lanczos(Tensor nchw, long width, long height) {
+    public static Tensor lanczos(Tensor nchw, long width, long height) {
         long[] s = nchw.shape();
         int c = (int) s[1];
         int h = (int) s[2];
@@ -71,9 +71,9 @@ public final class Resample {
         if (c != 1 && c != 3 && c != 4) throw new PyError("TypeError", "Cannot handle this data type: (1, 1, " + c + "), |u1");
         List<Tensor> images = new ArrayList<>();
         for (int b = 0; b < s[0]; b++) {
-            byte[] pixels = ImageSupport.toBytes(nchw.select(0, b).permute(1, 2, 0));
+            byte[] pixels = Pixels.toBytes(nchw.select(0, b).permute(1, 2, 0));
             byte[] resized = PilLanczos.resize(pixels, w, h, c, (int) width, (int) height);
-            images.add(ImageSupport.fromBytes(resized, (int) height, (int) width, c).permute(2, 0, 1));
+            images.add(Pixels.fromBytes(resized, (int) height, (int) width, c).permute(2, 0, 1));
         }
         return Tensor.stack(images, 0).to(nchw.dtype());
     }
@@ -84,7 +84,7 @@ public final class Resample {
     }
 
     /** Anything float with an image-like last pair of dims, as float32 contiguous. */
-    static Tensor f32(Tensor t) {
+    public static Tensor f32(Tensor t) {
         return t.to(DType.F32).contiguous();
     }
 }

@@ -1,11 +1,11 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 /** Reads the EXIF Orientation tag (0x0112) of a JPEG's APP1 segment; ImageIO does not apply it. */
-final class ExifOrientation {
+public final class ExifOrientation {
     private ExifOrientation() {}
 
     /** The orientation 1-8, or 1 when absent or unreadable. */
-    static int of(byte[] b) {
+    public static int of(byte[] b) {
         if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) return 1;
         int pos = 2;
         while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF) {

@@ -1,4 +1,4 @@
-package dev.comfy4j.files;
+package dev.comfy4j.imaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.python.PyJson;

@@ -1,5 +1,6 @@
-package dev.comfy4j.files;
+package dev.comfy4j.server;
 
+import dev.comfy4j.files.MimeTypes;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.comfy4j.files;
+package dev.comfy4j.imaging;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
@@ -29,7 +29,7 @@ public record DecodedImage(int width, int height, int[] argb, boolean rgbaMode) 
         return Optional.of(from(img));
     }
 
-    static DecodedImage from(BufferedImage img) {
+    public static DecodedImage from(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         int[] argb = new int[w * h];

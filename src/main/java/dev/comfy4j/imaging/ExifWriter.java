@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,10 +12,10 @@ import java.util.TreeMap;
  * lays it out: entries sorted by tag, values over 4 bytes after the IFD at even offsets. Characters
  * outside ASCII become '?', like Pillow's ASCII encoding with "replace".
  */
-final class ExifWriter {
+public final class ExifWriter {
     private ExifWriter() {}
 
-    static byte[] asciiTags(Map<Integer, String> tags) {
+    public static byte[] asciiTags(Map<Integer, String> tags) {
         TreeMap<Integer, byte[]> values = new TreeMap<>();
         for (Map.Entry<Integer, String> e : tags.entrySet()) {
             StringBuilder s = new StringBuilder();

@@ -1,4 +1,4 @@
-package dev.comfy4j.files;
+package dev.comfy4j.imaging;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -9,14 +9,14 @@ import java.util.PriorityQueue;
  * references, one group of five prefix codes built from the pixel histograms. The files are larger
  * than libwebp's but decode to exactly the input pixels.
  */
-final class WebpLosslessEncoder {
+public final class WebpLosslessEncoder {
     private static final int[] CODE_LENGTH_ORDER = {17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     private static final int GREEN_ALPHABET = 256 + 24; // literals + length prefixes, no colour cache
     private static final int DISTANCE_ALPHABET = 40;
 
     private WebpLosslessEncoder() {}
 
-    static byte[] encode(int width, int height, int[] argb, boolean withAlpha) {
+    public static byte[] encode(int width, int height, int[] argb, boolean withAlpha) {
         if (width < 1 || height < 1 || width > 16384 || height > 16384) {
             throw new IllegalArgumentException("WebP images are 1 to 16384 pixels wide and high");
         }
@@ -118,7 +118,7 @@ final class WebpLosslessEncoder {
     }
 
     /** Huffman code lengths for a histogram, limited to {@code limit} bits by flattening the counts. */
-    static int[] codeLengths(int[] histogram, int limit) {
+    public static int[] codeLengths(int[] histogram, int limit) {
         long[] counts = new long[histogram.length];
         for (int i = 0; i < counts.length; i++) counts[i] = histogram[i];
         while (true) {
@@ -161,7 +161,7 @@ final class WebpLosslessEncoder {
     }
 
     /** Canonical codes (as in DEFLATE), bit-reversed so that they can be written least significant bit first. */
-    static int[] canonicalCodes(int[] lengths) {
+    public static int[] canonicalCodes(int[] lengths) {
         int max = Arrays.stream(lengths).max().orElse(0);
         int[] count = new int[max + 2];
         for (int len : lengths) if (len > 0) count[len]++;

@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
@@ -11,7 +11,7 @@ import dev.comfy4j.tensor.Tensor;
  * linear lerp of their norms. Neighbour indices and ratios come from torch's bilinear interpolation of
  * the index ramp, exactly as ComfyUI derives them; the per-pixel arithmetic is float32.
  */
-final class Bislerp {
+public final class Bislerp {
     private static final float NEAR_SAME = (float) (1 - 1e-5);
     private static final float NEAR_OPPOSITE = (float) (1e-5 - 1);
 
@@ -20,7 +20,7 @@ final class Bislerp {
     /** Indices (floor and next) and ratios of one axis: torch bilinear on arange(length). */
     private record Axis(int[] first, int[] second, float[] ratio) {}
 
-    static Tensor resize(Tensor samples, long width, long height) {
+    public static Tensor resize(Tensor samples, long width, long height) {
         DType dtype = samples.dtype();
         long[] s = samples.shape();
         int n = (int) s[0], c = (int) s[1], h = (int) s[2], w = (int) s[3];

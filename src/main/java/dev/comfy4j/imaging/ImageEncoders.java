@@ -1,4 +1,4 @@
-package dev.comfy4j.files;
+package dev.comfy4j.imaging;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

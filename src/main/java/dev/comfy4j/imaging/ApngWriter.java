@@ -1,6 +1,5 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
-import dev.comfy4j.files.PngWriter;
 import dev.comfy4j.python.PyError;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -19,7 +18,7 @@ import java.util.zip.CRC32;
  * Like Pillow, a frame whose RGB equals the previous written frame is dropped, and other frames are
  * cropped to the bounding box of the RGB difference (dispose none, blend source).
  */
-final class ApngWriter {
+public final class ApngWriter {
     private ApngWriter() {}
 
     /** One frame to write: its full pixels and the box (x0, y0, x1, y1) that is stored. */
@@ -29,7 +28,7 @@ final class ApngWriter {
      * @param frames 0xAARRGGBB pixels of each frame, width·height each
      * @param afterIdat private chunks (type → data), written after the frames
      */
-    static byte[] encode(int width, int height, List<int[]> frames, boolean withAlpha, int durationMs,
+    public static byte[] encode(int width, int height, List<int[]> frames, boolean withAlpha, int durationMs,
             List<Map.Entry<String, byte[]>> afterIdat, int compressLevel) {
         if (durationMs < 0 || durationMs > 65535) throw new PyError("error", "'H' format requires 0 <= number <= 65535");
         List<Frame> kept = new ArrayList<>();
@@ -75,7 +74,7 @@ final class ApngWriter {
     }
 
     /** The (x0, y0, x1, y1) box of pixels whose RGB differs, or null when none does (ImageChops + getbbox). */
-    static int[] rgbDifferenceBox(int[] previous, int[] current, int width, int height) {
+    public static int[] rgbDifferenceBox(int[] previous, int[] current, int width, int height) {
         int x0 = width, y0 = height, x1 = -1, y1 = -1;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -104,7 +103,7 @@ final class ApngWriter {
     }
 
     /** The data of every chunk of one type in a PNG, in order. */
-    static List<byte[]> chunkData(byte[] png, String type) {
+    public static List<byte[]> chunkData(byte[] png, String type) {
         List<byte[]> found = new ArrayList<>();
         ByteBuffer buf = ByteBuffer.wrap(png);
         buf.position(8);

@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import dev.comfy4j.python.PyError;
 import java.awt.color.ColorSpace;
@@ -63,7 +63,7 @@ public final class ImageFileDecoder {
         return new PyError("PIL.UnidentifiedImageError", "cannot identify image file '" + name + "'");
     }
 
-    static Frame frame(BufferedImage img, boolean trns) {
+    public static Frame frame(BufferedImage img, boolean trns) {
         int w = img.getWidth();
         int h = img.getHeight();
         int[] argb = new int[w * h];
@@ -99,7 +99,7 @@ public final class ImageFileDecoder {
     }
 
     /** ImageOps.exif_transpose for orientations 2-8. */
-    static Frame orient(Frame f, int orientation) {
+    public static Frame orient(Frame f, int orientation) {
         if (orientation < 2 || orientation > 8) return f;
         int w = f.width, h = f.height;
         boolean swap = orientation >= 5;

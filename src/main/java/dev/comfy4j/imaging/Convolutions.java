@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
@@ -19,7 +19,7 @@ public final class Convolutions {
     }
 
     /** Each channel of an IMAGE convolved with {@code kernel}, after reflect padding by {@code radius}. */
-    static Tensor depthwise(Tensor image, Tensor kernel, int radius) {
+    public static Tensor depthwise(Tensor image, Tensor kernel, int radius) {
         long c = image.size(3);
         int size = (int) kernel.size(0);
         Tensor weights = kernel.repeat(c, 1, 1).unsqueeze(1);

@@ -1,4 +1,4 @@
-package dev.comfy4j.nodes.image;
+package dev.comfy4j.imaging;
 
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Tensor;
@@ -7,13 +7,13 @@ import dev.comfy4j.tensor.Tensor;
  * kornia.color's YCbCr conversions (kornia 0.7.1) on separate planes, with its constants and
  * its float32 operation order. Call inside a tensor scope.
  */
-final class YCbCr {
+public final class YCbCr {
     private static final double DELTA = 0.5;
 
     private YCbCr() {}
 
     /** rgb_to_ycbcr needs exactly three channels. */
-    static void requireThreeChannels(Tensor image) {
+    public static void requireThreeChannels(Tensor image) {
         if (image.dim() < 3 || image.size(image.dim() - 1) != 3) {
             long[] s = image.shape();
             throw PyError.valueError("Input size must have a shape of (*, 3, H, W). Got " + java.util.Arrays.toString(s));
@@ -21,7 +21,7 @@ final class YCbCr {
     }
 
     /** {Y, Cb, Cr}. */
-    static Tensor[] fromRgb(Tensor r, Tensor g, Tensor b) {
+    public static Tensor[] fromRgb(Tensor r, Tensor g, Tensor b) {
         Tensor y = r.mul(0.299).add(g.mul(0.587)).add(b.mul(0.114));
         Tensor cb = b.sub(y).mul(0.564).add(DELTA);
         Tensor cr = r.sub(y).mul(0.713).add(DELTA);
@@ -29,7 +29,7 @@ final class YCbCr {
     }
 
     /** {R, G, B}, not clamped. */
-    static Tensor[] toRgb(Tensor y, Tensor cb, Tensor cr) {
+    public static Tensor[] toRgb(Tensor y, Tensor cb, Tensor cr) {
         Tensor cbShifted = cb.sub(DELTA);
         Tensor crShifted = cr.sub(DELTA);
         Tensor r = y.add(crShifted.mul(1.403));
