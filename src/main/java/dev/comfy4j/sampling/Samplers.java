@@ -1,6 +1,7 @@
 package dev.comfy4j.sampling;
 
 import dev.comfy4j.sampling.samplers.Ddim;
+import dev.comfy4j.sampling.samplers.Ddpm;
 import dev.comfy4j.sampling.samplers.Dpm2;
 import dev.comfy4j.sampling.samplers.Dpm2Ancestral;
 import dev.comfy4j.sampling.samplers.Dpmpp2m;
@@ -8,6 +9,8 @@ import dev.comfy4j.sampling.samplers.Dpmpp2sAncestral;
 import dev.comfy4j.sampling.samplers.Euler;
 import dev.comfy4j.sampling.samplers.EulerAncestral;
 import dev.comfy4j.sampling.samplers.Heun;
+import dev.comfy4j.sampling.samplers.HeunPP2;
+import dev.comfy4j.sampling.samplers.Ipndm;
 import dev.comfy4j.sampling.samplers.Lcm;
 import dev.comfy4j.sampling.samplers.Lms;
 import dev.comfy4j.sampling.samplers.UniPc;
@@ -36,12 +39,15 @@ public final class Samplers {
         register(new Euler());
         register(new EulerAncestral());
         register(new Heun());
+        register(new HeunPP2());
         register(new Dpm2());
         register(new Dpm2Ancestral());
         register(new Lms());
         register(new Dpmpp2sAncestral());
         register(new Dpmpp2m());
+        register(new Ddpm());
         register(new Lcm());
+        register(new Ipndm());
         register(new Ddim());
         register(UniPc.bh1());
         register(UniPc.bh2());

@@ -17,7 +17,7 @@ class SamplersTest {
     private static final ModelSampling SD15 = DiscreteModelSampling.sd15();
     private static final float[] START = {-2.5f, -1f, 0f, 0.4f, 1.7f, 3.2f};
     /** Samplers with no noise: they follow the probability-flow ODE. */
-    private static final List<String> DETERMINISTIC = List.of("euler", "heun", "dpm_2", "lms", "dpmpp_2m", "ddim", "uni_pc", "uni_pc_bh2");
+    private static final List<String> DETERMINISTIC = List.of("euler", "heun", "heunpp2", "dpm_2", "lms", "dpmpp_2m", "ipndm", "ddim", "uni_pc", "uni_pc_bh2");
 
     @Test
     void namesAreKSamplersListAndUnimplementedOnesSaySo() {
@@ -144,7 +144,7 @@ class SamplersTest {
     @Test
     void ancestralSamplersApproachTheDataDistributionWithManySteps() {
         float[] sigmas = Schedulers.byName("karras").sigmas(SD15, 200);
-        for (String name : List.of("euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral")) {
+        for (String name : List.of("euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral", "ddpm")) {
             double[] moments = sampleMoments(name, sigmas, 20_000);
             assertThat(moments[0]).as(name + " mean").isCloseTo(0.3, within(0.02));
             assertThat(moments[1]).as(name + " std").isCloseTo(0.5, within(0.03));
