@@ -4,6 +4,8 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.files.Folders;
+import dev.comfy4j.frontend.FrontendInstaller;
+import dev.comfy4j.frontend.Frontends;
 import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
@@ -11,15 +13,19 @@ import dev.comfy4j.nodes.NodeCatalogue;
 import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.server.HttpServer;
+import dev.comfy4j.server.ProductionLayer;
 import dev.comfy4j.server.PromptEventPublisher;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import dev.comfy4j.server.WebSocketHub;
 import dev.comfy4j.server.routes.FileRoutes;
 import dev.comfy4j.server.routes.HistoryRoutes;
+import dev.comfy4j.server.routes.HomePage;
+import dev.comfy4j.server.routes.NodeDocsRoutes;
 import dev.comfy4j.server.routes.PromptRoutes;
 import dev.comfy4j.server.routes.QueueRoutes;
 import dev.comfy4j.server.routes.SystemRoutes;
+import dev.comfy4j.server.routes.TemplateRoutes;
 import dev.comfy4j.tensor.RuntimeOptions;
 import dev.comfy4j.tensor.TorchRuntime;
 import java.util.ArrayList;
@@ -40,6 +46,8 @@ public final class App implements AutoCloseable {
     private final WebSocketHub hub;
     private final Jobs jobs;
     private final HttpServer http;
+    private final Router router;
+    private final ProductionLayer production;
     private final Folders folders;
     private final LogCapture logs;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -51,7 +59,11 @@ public final class App implements AutoCloseable {
         Engine create(ServerConfig config, NodeRegistry catalogue, ModelManager models);
     }
 
-    private App(ServerConfig config, EngineFactory engineFactory) {
+    private App(ServerConfig requested, EngineFactory engineFactory) {
+        // --front-end-version is resolved first (possibly a download): the rest sees the folder to serve.
+        FrontendInstaller.Outcome frontend = Frontends.choose(requested);
+        ServerConfig config = requested.withFrontEndRoot(frontend.webRoot());
+        ProductionLayer.checkStartable(config);
         this.config = config;
         TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         TorchRuntime.startInBackground();
@@ -62,19 +74,25 @@ public final class App implements AutoCloseable {
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
         PromptEventPublisher events = new PromptEventPublisher(hub);
-        this.jobs = new Jobs(config.database(), engine, events);
+        this.production = new ProductionLayer(config, models, hub);
+        this.jobs = new Jobs(config.database(), engine, production.observe(events));
+        production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
 
-        Router router = new Router();
+        this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
                 new SystemRoutes(config, engine),
-                new PromptRoutes(engine, jobs.queue()),
+                new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser(), production::admit),
                 new QueueRoutes(jobs.queue(), jobs.worker()),
                 new HistoryRoutes(jobs.history())));
-        families.addAll(FileRoutes.families(config, folders, hub, logs));
+        families.add(TemplateRoutes.bundled());
+        families.add(new NodeDocsRoutes(engine));
+        families.addAll(FileRoutes.families(config, folders, hub, logs,
+                new HomePage(VERSION, jobs.queue(), frontend.problem())));
+        families.addAll(production.routes());
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
-        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub);
+        this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub).filters(production.filters());
         this.port = http.start();
         jobs.start();
     }
@@ -106,18 +124,43 @@ public final class App implements AutoCloseable {
         return config;
     }
 
+    /** Every route the server answers (the OpenAPI test checks the document against them). */
+    public List<Router.RouteInfo> routes() {
+        return router.routes();
+    }
+
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
 
+    /**
+     * Stops everything, whatever the worker is doing: each step runs even if an earlier one failed
+     * (a full heap, a stuck node), and the worker gets a bounded wait.
+     */
     @Override
     public void close() {
-        http.close();
-        jobs.close();
-        models.close();
-        hub.close();
-        logs.close();
-        folders.close();
-        stopped.countDown();
+        try {
+            closeQuietly(production::drain); // SIGTERM: finish the running prompt first, keep the pending ones
+            closeQuietly(http);
+            closeQuietly(jobs);
+            closeQuietly(models);
+            closeQuietly(hub);
+            closeQuietly(logs);
+            closeQuietly(folders);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Throwable e) {
+            try {
+                System.err.println("comfy4j: while stopping " + part.getClass().getSimpleName() + ": " + e);
+            } catch (Throwable ignored) {
+                // nothing left to report with
+            }
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.comfy4j.config;
 
 import dev.comfy4j.App;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
  * line wins.
  */
 @Command(name = "comfy4j", mixinStandardHelpOptions = true, version = "comfy4j " + App.VERSION,
-        description = "A ComfyUI-compatible workflow server for the JVM.")
+        description = "A ComfyUI-compatible workflow server for the JVM.", subcommands = dev.comfy4j.AddUserCommand.class)
 public final class CliOptions implements Callable<Integer> {
     /** Reads {@code COMFY4J_<FLAG>} variables of {@code env} as defaults for the flags. */
     public static CommandLine.IDefaultValueProvider environment(Map<String, String> env) {
@@ -50,17 +49,34 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--base-directory", description = "Base of models/, input/, output/, temp/, user/ (default: the working directory).")
     Path baseDirectory;
 
-    @Option(names = "--input-directory") Path inputDirectory;
+    @Option(names = "--input-directory", description = "Folder of input files: uploads, LoadImage (default BASE/input).")
+    Path inputDirectory;
 
-    @Option(names = "--output-directory") Path outputDirectory;
+    @Option(names = "--output-directory", description = "Folder where SaveImage and the other save nodes write (default BASE/output).")
+    Path outputDirectory;
 
     @Option(names = "--temp-directory", description = "The temp folder becomes DIR/temp, as in ComfyUI.")
     Path tempDirectory;
 
-    @Option(names = "--user-directory") Path userDirectory;
+    @Option(names = "--user-directory", description = "Folder of user data: settings, saved workflows (default BASE/user).")
+    Path userDirectory;
 
     @Option(names = "--front-end-root", description = "Serve this folder as the web root.")
     Path frontEndRoot;
+
+    @Option(names = "--front-end-version",
+            description = "Download and serve this web editor release, OWNER/REPO@X.Y.Z or OWNER/REPO@latest "
+                    + "(e.g. Comfy-Org/ComfyUI_frontend@v1.27.10); cached under BASE/web_custom_versions.")
+    String frontEndVersion;
+
+    @Option(names = "--front-end-release-api",
+            description = "The releases API --front-end-version is fetched from (default: the code host's public API).")
+    String frontEndReleaseApi = ServerConfig.DEFAULT_RELEASE_API;
+
+    @Option(names = "--clip-tokenizer-url",
+            description = "Where the CLIP tokenizer files (vocab.json, merges.txt) are downloaded from, once, when "
+                    + "models/text_encoders lacks them (default: the public CLIP ViT-L/14 files).")
+    String clipTokenizerUrl = ServerConfig.DEFAULT_CLIP_TOKENIZER_URL;
 
     @Option(names = "--extra-model-paths-config", arity = "1..*",
             description = "More extra_model_paths.yaml files (BASE/extra_model_paths.yaml is always read when present).")
@@ -69,7 +85,8 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--preview-method", description = "none, auto, latent2rgb or taesd (default none).")
     String previewMethod = "none";
 
-    @Option(names = "--preview-size") int previewSize = 512;
+    @Option(names = "--preview-size", description = "Largest side, in pixels, of sampler previews (default 512).")
+    int previewSize = 512;
 
     @Option(names = "--disable-metadata", description = "Save images without prompt/workflow metadata.")
     boolean disableMetadata;
@@ -86,8 +103,20 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--database", description = "SQLite file for queue and history (default BASE/comfy4j.db); 'none' keeps them in memory.")
     String database;
 
-    @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG", description = "Log level (bare flag: DEBUG).")
+    @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG",
+            description = "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO; bare flag: DEBUG). "
+                    + "Jetty and Javalin stay at WARN whatever the level.")
     String verbose;
+
+    @Option(names = "--max-graph-nodes", description = "Most nodes a prompt may have (default "
+            + ServerConfig.DEFAULT_MAX_GRAPH_NODES + "); larger prompts are refused with 400.")
+    int maxGraphNodes = ServerConfig.DEFAULT_MAX_GRAPH_NODES;
+
+    @Option(names = "--max-graph-depth", description = "Most nodes on one chain of links in a prompt (default "
+            + ServerConfig.DEFAULT_MAX_GRAPH_DEPTH + "); deeper prompts are refused with 400.")
+    int maxGraphDepth = ServerConfig.DEFAULT_MAX_GRAPH_DEPTH;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cpu", description = "Compute on the CPU even when a CUDA device is present.")
     boolean cpu;
@@ -97,6 +126,11 @@ public final class CliOptions implements Callable<Integer> {
 
     @Option(names = "--reserve-ram", description = "GB of RAM to keep free when deciding to unload models (default 1).")
     double reserveRam = 1.0;
+
+    @CommandLine.Mixin ProductionOptions production = new ProductionOptions();
+
+    /** How long a stop may take before the process halts. */
+    static final long SHUTDOWN_GRACE_MILLIS = 10_000;
 
     private String[] rawArgs = new String[0];
 
@@ -122,11 +156,14 @@ public final class CliOptions implements Callable<Integer> {
                 .verbose(verbose != null)
                 .compute(computeSettings())
                 .extraModelPathsConfigs(extraModelPathsConfigs.stream().map(CliOptions::abs).toList())
-                .argv(List.of(rawArgs));
+                .argv(List.of(rawArgs))
+                .production(production.toSettings())
+                .maxGraphNodes(maxGraphNodes)
+                .maxGraphDepth(maxGraphDepth);
         List<String> addresses = Arrays.stream(listen.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (!addresses.isEmpty()) config.listen(addresses);
         if (cacheNone) config.cacheMode(new CacheMode.None());
-        else if (cacheLru != null) config.cacheMode(new CacheMode.Lru(cacheLru));
+        else if (cacheLru != null && cacheLru > 0) config.cacheMode(new CacheMode.Lru(cacheLru));
         if (database != null) {
             config.database(database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize());
         }
@@ -136,6 +173,7 @@ public final class CliOptions implements Callable<Integer> {
         // ComfyUI appends "temp" to --temp-directory.
         config.tempDirectory((tempDirectory != null ? abs(tempDirectory) : base).resolve("temp"));
         if (frontEndRoot != null) config.frontEndRoot(abs(frontEndRoot));
+        config.frontEndVersion(frontEndVersion).frontEndReleaseApi(frontEndReleaseApi).clipTokenizerUrl(clipTokenizerUrl);
         return config.build();
     }
 
@@ -143,22 +181,51 @@ public final class CliOptions implements Callable<Integer> {
         return p.toAbsolutePath().normalize();
     }
 
+    /** The slf4j-simple level for a {@code --verbose} value, or null when the value is not a level. */
+    static String logLevel(String verbose) {
+        if (verbose == null) return "info";
+        return switch (verbose.trim().toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> "trace";
+            case "DEBUG" -> "debug";
+            case "INFO" -> "info";
+            case "WARNING", "WARN" -> "warn";
+            case "ERROR", "CRITICAL" -> "error";
+            default -> null;
+        };
+    }
+
+    /** Every problem with the flags, one line each; empty when the server may start. */
+    public List<String> problems() {
+        return new FlagChecks(this).problems();
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (cacheNone && cacheLru != null) throw new CommandLine.ParameterException(new CommandLine(this),
-                "--cache-lru and --cache-none are mutually exclusive");
-        if (frontEndRoot != null && !Files.isDirectory(frontEndRoot)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--front-end-root " + frontEndRoot + " is not a directory");
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            for (String problem : problems) err.println("comfy4j: " + problem);
+            err.println("Run 'comfy4j --help' for the flags.");
+            err.flush();
+            return 2;
         }
-        for (Path yaml : extraModelPathsConfigs) {
-            if (!Files.isRegularFile(yaml)) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--extra-model-paths-config " + yaml + " is not a file");
-            }
-        }
-        if (verbose != null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose.toLowerCase(Locale.ROOT));
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(verbose));
         App app = App.start(toConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        // SIGTERM stops the server whatever it is doing: if closing takes longer than the grace
+        // period (a node that never checks for interrupts, a heap too full to work in), the process
+        // halts. The watchdog is made now, while there is memory to make it.
+        Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-watchdog").unstarted(() -> {
+            try {
+                Thread.sleep(SHUTDOWN_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watchdog.start();
+            app.close();
+        }, "shutdown"));
         app.awaitShutdown();
         return 0;
     }

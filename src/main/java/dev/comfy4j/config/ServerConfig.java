@@ -9,10 +9,17 @@ import java.util.List;
  *
  * @param corsOrigin null when CORS is off (the origin check runs instead)
  * @param frontEndRoot null for the built-in status page
+ * @param frontEndVersion {@code OWNER/REPO@VERSION} to download and serve, or null; {@code frontEndRoot} wins
+ * @param frontEndReleaseApi the releases API {@code frontEndVersion} is fetched from
+ * @param clipTokenizerUrl where the CLIP tokenizer files are downloaded from when
+ *     {@code models/text_encoders} lacks them
  * @param database null for ComfyUI's memory-only queue and history
  * @param extraModelPathsConfigs {@code --extra-model-paths-config} files, read after
  *     {@code BASE/extra_model_paths.yaml}
  * @param argv the command line as given, for {@code /system_stats}
+ * @param production authentication, limits and the other flags of the production layer
+ * @param maxGraphNodes the most nodes a prompt may have ({@code --max-graph-nodes})
+ * @param maxGraphDepth the most nodes on one chain of links in a prompt ({@code --max-graph-depth})
  */
 public record ServerConfig(
         List<String> listen,
@@ -34,7 +41,20 @@ public record ServerConfig(
         boolean verbose,
         ComputeSettings compute,
         List<Path> extraModelPathsConfigs,
-        List<String> argv) {
+        List<String> argv,
+        String frontEndVersion,
+        String frontEndReleaseApi,
+        ProductionSettings production,
+        int maxGraphNodes,
+        int maxGraphDepth,
+        String clipTokenizerUrl) {
+
+    /** The code host's public releases API, which ComfyUI downloads frontends from. */
+    public static final String DEFAULT_RELEASE_API = "https://api.github.com";
+    /** The public CLIP ViT-L/14 tokenizer files on the model hub. */
+    public static final String DEFAULT_CLIP_TOKENIZER_URL = "https://huggingface.co/openai/clip-vit-large-patch14/resolve/main/";
+    public static final int DEFAULT_MAX_GRAPH_NODES = 20_000;
+    public static final int DEFAULT_MAX_GRAPH_DEPTH = 10_000;
 
     /** Defaults for a server rooted at {@code base}: ComfyUI's, plus {@code BASE/comfy4j.db}. */
     public static ServerConfig defaults(Path base) {
@@ -61,6 +81,11 @@ public record ServerConfig(
         builder.compute = new ComputeSettings(false, 0, 1L << 30);
         builder.extraModelPathsConfigs = List.of();
         builder.argv = List.of();
+        builder.frontEndReleaseApi = DEFAULT_RELEASE_API;
+        builder.clipTokenizerUrl = DEFAULT_CLIP_TOKENIZER_URL;
+        builder.production = ProductionSettings.defaults();
+        builder.maxGraphNodes = DEFAULT_MAX_GRAPH_NODES;
+        builder.maxGraphDepth = DEFAULT_MAX_GRAPH_DEPTH;
         return builder;
     }
 
@@ -86,6 +111,12 @@ public record ServerConfig(
         b.compute = compute;
         b.extraModelPathsConfigs = extraModelPathsConfigs;
         b.argv = argv;
+        b.frontEndVersion = frontEndVersion;
+        b.frontEndReleaseApi = frontEndReleaseApi;
+        b.clipTokenizerUrl = clipTokenizerUrl;
+        b.production = production;
+        b.maxGraphNodes = maxGraphNodes;
+        b.maxGraphDepth = maxGraphDepth;
         return b;
     }
 
@@ -100,6 +131,8 @@ public record ServerConfig(
     public ServerConfig withCacheMode(CacheMode value) { return toBuilder().cacheMode(value).build(); }
 
     public ServerConfig withFrontEndRoot(Path value) { return toBuilder().frontEndRoot(value).build(); }
+
+    public ServerConfig withProduction(ProductionSettings value) { return toBuilder().production(value).build(); }
 
     /** Named setters over the record's fields; {@link ServerConfig#builder} starts from the defaults. */
     public static final class Builder {
@@ -123,6 +156,12 @@ public record ServerConfig(
         private ComputeSettings compute;
         private List<Path> extraModelPathsConfigs;
         private List<String> argv;
+        private String frontEndVersion;
+        private String frontEndReleaseApi;
+        private String clipTokenizerUrl;
+        private ProductionSettings production;
+        private int maxGraphNodes;
+        private int maxGraphDepth;
 
         private Builder() {}
 
@@ -162,10 +201,22 @@ public record ServerConfig(
 
         public Builder argv(List<String> v) { argv = List.copyOf(v); return this; }
 
+        public Builder frontEndVersion(String v) { frontEndVersion = v; return this; }
+
+        public Builder frontEndReleaseApi(String v) { frontEndReleaseApi = v; return this; }
+
+        public Builder clipTokenizerUrl(String v) { clipTokenizerUrl = v; return this; }
+        public Builder production(ProductionSettings v) { production = v; return this; }
+
+        public Builder maxGraphNodes(int v) { maxGraphNodes = v; return this; }
+
+        public Builder maxGraphDepth(int v) { maxGraphDepth = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
-                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv);
+                    previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
+                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth, clipTokenizerUrl);
         }
     }
 }

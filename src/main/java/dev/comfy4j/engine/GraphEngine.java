@@ -46,7 +46,7 @@ public final class GraphEngine implements Engine {
         this.config = config;
         this.registry = registry;
         this.models = models;
-        this.validator = new Validator(registry);
+        this.validator = new Validator(registry, GraphLimits.of(config));
         this.caches = CacheSet.create(config.cacheMode(), registry, outputReferences);
     }
 
@@ -67,7 +67,30 @@ public final class GraphEngine implements Engine {
      */
     @Override
     public ValidationOutcome validate(String promptId, JsonNode prompt, List<String> partialExecutionTargets) {
-        return validator.validate(prompt, partialExecutionTargets);
+        ValidationOutcome outcome = validator.validate(prompt, partialExecutionTargets);
+        if (!outcome.valid()) LOG.warn("invalid prompt: {}", describe(outcome));
+        return outcome;
+    }
+
+    /** One line for the log: ComfyUI prints {@code invalid prompt: {error}} and the failing nodes. */
+    static String describe(ValidationOutcome outcome) {
+        StringBuilder line = new StringBuilder(outcome.error().path("message").asText());
+        String details = outcome.error().path("details").asText("");
+        if (!details.isEmpty()) line.append(": ").append(details);
+        int shown = 0;
+        for (var node : (Iterable<java.util.Map.Entry<String, JsonNode>>) outcome.nodeErrors().properties()::iterator) {
+            if (shown++ == 3) {
+                line.append("; ...");
+                break;
+            }
+            line.append("; node ").append(node.getKey()).append(" (").append(node.getValue().path("class_type").asText()).append(")");
+            for (JsonNode e : node.getValue().path("errors")) {
+                line.append(": ").append(e.path("message").asText());
+                String d = e.path("details").asText("");
+                if (!d.isEmpty()) line.append(" ").append(d);
+            }
+        }
+        return line.toString();
     }
 
     /**

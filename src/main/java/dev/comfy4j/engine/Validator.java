@@ -40,9 +40,11 @@ final class Validator {
     private static final int LIST_SHOWN_MAX = 20;
 
     private final NodeRegistry registry;
+    private final GraphLimits limits;
 
-    Validator(NodeRegistry registry) {
+    Validator(NodeRegistry registry, GraphLimits limits) {
         this.registry = registry;
+        this.limits = limits;
     }
 
     /** Prompts above this many nodes are validated on a thread with a deep stack (the walk is recursive). */
@@ -50,6 +52,8 @@ final class Validator {
     private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
 
     ValidationOutcome validate(JsonNode promptIn, List<String> targets) {
+        ObjectNode tooLarge = limits.check(promptIn);
+        if (tooLarge != null) return failure(tooLarge, null);
         if (promptIn == null || promptIn.size() <= DEEP_STACK_NODES) return validateHere(promptIn, targets);
         ValidationOutcome[] result = new ValidationOutcome[1];
         RuntimeException[] failure = new RuntimeException[1];

@@ -92,24 +92,43 @@ public final class Folders implements AutoCloseable {
      * ({@code "sub/x.png"}). For a model folder the first search path holding the name as a regular file
      * wins, else the first search path is where it would be.
      *
-     * <p>Empty when the name leaves the folder: an absolute path, {@code ..} climbing out, or a symlink
-     * on the way that resolves outside its search path (in any of them) (the same test as the file routes, {@link SafePaths#inside}). Empty
+     * <p>Empty when the name leaves the folder: an absolute path, {@code ..} climbing out, or (for
+     * input, output and temp) a symlink on the way that resolves outside its search path (in any of them) (the same test as the file routes, {@link SafePaths#inside}). Empty
      * also for a name that is not a path at all and for an unknown folder. The answer never depends on
      * whether something outside exists, so callers cannot leak that in their errors. The returned path
      * may not exist: callers check that themselves (a missing file inside the folder is an ordinary error).
      */
     public Optional<Path> resolveInside(String folderName, String name) {
         if (name == null || name.isEmpty() || folderName == null) return Optional.empty();
-        List<Path> roots = directoryByType(folderName).map(List::of).orElseGet(() -> models.searchPaths(folderName));
+        Optional<Path> byType = directoryByType(folderName);
+        List<Path> roots = byType.map(List::of).orElseGet(() -> models.searchPaths(folderName));
+        // Model folders follow links placed in them, as ComfyUI does (people link checkpoints kept
+        // elsewhere); only the administrator can put a link there. input/output/temp, which clients
+        // write to, do not.
+        boolean followLinks = byType.isEmpty();
         Optional<Path> first = Optional.empty();
         for (Path root : roots) {
-            Optional<Path> candidate = insideOne(root, name);
+            Optional<Path> candidate = followLinks ? lexicallyInside(root, name) : insideOne(root, name);
             // Leaving any search path (a link in one of them) refuses the name, rather than trying the next.
             if (candidate.isEmpty()) return Optional.empty();
             if (Files.isRegularFile(candidate.get())) return candidate;
             if (first.isEmpty()) first = candidate;
         }
         return first;
+    }
+
+    /** {@code name} under {@code root} when it is relative and no {@code ..} leaves the root; links are not resolved. */
+    private static Optional<Path> lexicallyInside(Path root, String name) {
+        Path relative;
+        try {
+            relative = Path.of(name);
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+        if (relative.isAbsolute()) return Optional.empty();
+        Path normalRoot = root.toAbsolutePath().normalize();
+        Path candidate = normalRoot.resolve(relative).normalize();
+        return candidate.startsWith(normalRoot) && !candidate.equals(normalRoot) ? Optional.of(candidate) : Optional.empty();
     }
 
     private static Optional<Path> insideOne(Path root, String name) {

@@ -20,18 +20,34 @@ public final class Users {
     public static final String DEFAULT_USER = "default";
 
     private final Path userDirectory;
-    private final Map<String, String> users = new LinkedHashMap<>();
+    private final Map<String, String> users;
+    private final String requestUser;
 
     public Users(Path userDirectory) {
-        this.userDirectory = userDirectory.toAbsolutePath().normalize();
+        this(userDirectory.toAbsolutePath().normalize(), new LinkedHashMap<>(), DEFAULT_USER);
         users.put(DEFAULT_USER, DEFAULT_USER);
+    }
+
+    private Users(Path userDirectory, Map<String, String> users, String requestUser) {
+        this.userDirectory = userDirectory;
+        this.users = users;
+        this.requestUser = requestUser;
+    }
+
+    /**
+     * The same user table, acting for {@code user}: its files live in {@code <user_dir>/<user>}, the
+     * layout of ComfyUI's {@code --multi-user} (the name comes from an authenticated token, never
+     * from the request).
+     */
+    public Users forUser(String user) {
+        return new Users(userDirectory, users, user);
     }
 
     public Path userDirectory() { return userDirectory; }
 
     /** The user a request acts as. */
     public String requestUser() {
-        return DEFAULT_USER;
+        return requestUser;
     }
 
     /** {@code <user_dir>/<user>}. */
@@ -97,15 +113,23 @@ public final class Users {
     }
 
     /** Whether a display name is taken. */
-    public synchronized boolean hasDisplayName(String name) {
-        return users.containsValue(name);
+    public boolean hasDisplayName(String name) {
+        synchronized (users) {
+            return users.containsValue(name);
+        }
     }
 
     /**
      * Creates a user id from a display name ({@code <name with runs outside [a-zA-Z0-9-_] as '-'>_<uuid4>})
      * and rewrites {@code users.json}.
      */
-    public synchronized String add(String displayName) throws IOException {
+    public String add(String displayName) throws IOException {
+        synchronized (users) {
+            return addLocked(displayName);
+        }
+    }
+
+    private String addLocked(String displayName) throws IOException {
         String name = displayName.strip();
         if (name.isEmpty()) throw new IllegalArgumentException("username not provided");
         String id = name.replaceAll("[^a-zA-Z0-9\\-_]+", "-") + "_" + UUID.randomUUID();

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Finished prompts, oldest first, capped like ComfyUI's (more than {@value #MAXIMUM_SIZE} entries
@@ -41,12 +42,20 @@ public final class History {
      * is checked only after an entry was added, so an explicit offset with maxItems 0 still gives one.
      */
     public synchronized ObjectNode page(Integer maxItems, int offset) {
+        return page(maxItems, offset, entry -> true);
+    }
+
+    /** {@link #page(Integer, int)} over the entries {@code visible} accepts only (one user's, with auth). */
+    public synchronized ObjectNode page(Integer maxItems, int offset, Predicate<ObjectNode> visible) {
         int start = offset;
-        if (start < 0 && maxItems != null) start = entries.size() - maxItems;
+        if (start < 0 && maxItems != null) {
+            start = (int) entries.values().stream().filter(visible).count() - maxItems;
+        }
         ObjectNode out = Json.object();
         int index = 0;
         int taken = 0;
         for (Map.Entry<String, ObjectNode> e : entries.entrySet()) {
+            if (!visible.test(e.getValue())) continue;
             if (index >= start) {
                 out.set(e.getKey(), e.getValue());
                 taken++;
@@ -63,6 +72,20 @@ public final class History {
         ObjectNode entry = entries.get(promptId);
         if (entry != null) out.set(promptId, entry);
         return out;
+    }
+
+    /** The ids of the entries {@code which} accepts, oldest first. */
+    public synchronized List<String> idsWhere(Predicate<ObjectNode> which) {
+        List<String> ids = new ArrayList<>();
+        entries.forEach((id, entry) -> {
+            if (which.test(entry)) ids.add(id);
+        });
+        return ids;
+    }
+
+    /** The entry of a prompt id, or null. */
+    public synchronized ObjectNode entry(String promptId) {
+        return entries.get(promptId);
     }
 
     public synchronized void clear() {

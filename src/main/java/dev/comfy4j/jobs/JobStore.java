@@ -39,6 +39,29 @@ public interface JobStore extends AutoCloseable {
 
     void saveCounter(long next);
 
+    /** A webhook call not yet delivered: kept until the receiver accepts it, across restarts. */
+    record Webhook(long id, String promptId, String url, String body, int attempts, long nextAttemptMillis) {}
+
+    /** Stores a webhook call to make; returns its id. */
+    long addWebhook(String promptId, String url, String body, long nextAttemptMillis);
+
+    /** Undelivered webhook calls due by {@code nowMillis}, oldest first, at most {@code limit}. */
+    List<Webhook> dueWebhooks(long nowMillis, int limit);
+
+    /** Records a failed attempt and when to try again. */
+    void rescheduleWebhook(long id, int attempts, long nextAttemptMillis);
+
+    /** Delivered (or given up): forgotten. */
+    void removeWebhook(long id);
+
+    /**
+     * Whether the store takes writes right now (for {@code /readyz}): a real write, so a full disk or
+     * a read-only file shows. A memory store always can.
+     */
+    default boolean probeWritable() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -59,6 +59,11 @@ public final class Jobs implements AutoCloseable {
         return worker;
     }
 
+    /** The store behind queue and history (readiness probes, webhooks). */
+    public JobStore store() {
+        return store;
+    }
+
     @Override
     public void close() {
         worker.close();

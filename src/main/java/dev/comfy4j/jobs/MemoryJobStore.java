@@ -28,5 +28,30 @@ public final class MemoryJobStore implements JobStore {
 
     @Override public void saveCounter(long next) {}
 
+    private final java.util.Map<Long, Webhook> webhooks = new java.util.LinkedHashMap<>();
+    private long nextWebhookId;
+
+    @Override
+    public synchronized long addWebhook(String promptId, String url, String body, long nextAttemptMillis) {
+        long id = ++nextWebhookId;
+        webhooks.put(id, new Webhook(id, promptId, url, body, 0, nextAttemptMillis));
+        return id;
+    }
+
+    @Override
+    public synchronized List<Webhook> dueWebhooks(long nowMillis, int limit) {
+        return webhooks.values().stream().filter(w -> w.nextAttemptMillis() <= nowMillis).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void rescheduleWebhook(long id, int attempts, long nextAttemptMillis) {
+        webhooks.computeIfPresent(id, (k, w) -> new Webhook(id, w.promptId(), w.url(), w.body(), attempts, nextAttemptMillis));
+    }
+
+    @Override
+    public synchronized void removeWebhook(long id) {
+        webhooks.remove(id);
+    }
+
     @Override public void close() {}
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * ComfyUI's prompt queue: a min-heap on (number, prompt_id) served by one worker, plus the item that
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * listeners (the server broadcasts {@code status}). Thread-safe.
  */
 public final class PromptQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PromptQueue.class);
     private final JobStore store;
     private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
@@ -54,6 +56,7 @@ public final class PromptQueue {
     }
 
     public synchronized void put(QueueItem item) {
+        LOG.info("got prompt {}", item.promptId());
         pending.add(item);
         store.addPending(item);
         changed();
@@ -125,6 +128,23 @@ public final class PromptQueue {
         store.removeItem(first.get().sequence());
         changed();
         return true;
+    }
+
+    /**
+     * Removes the first pending item (in run order) that {@code which} accepts, or every one of them
+     * with {@code all}; returns how many were removed.
+     */
+    public synchronized int deletePendingWhere(Predicate<QueueItem> which, boolean all) {
+        int removed = 0;
+        for (QueueItem item : pending()) {
+            if (!which.test(item)) continue;
+            pending.remove(item);
+            store.removeItem(item.sequence());
+            removed++;
+            if (!all) break;
+        }
+        if (removed > 0) changed();
+        return removed;
     }
 
     /**

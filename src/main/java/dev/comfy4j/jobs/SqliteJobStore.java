@@ -55,6 +55,9 @@ public final class SqliteJobStore implements JobStore {
                 s.execute("CREATE TABLE IF NOT EXISTS history (position INTEGER PRIMARY KEY AUTOINCREMENT,"
                         + " prompt_id TEXT NOT NULL UNIQUE, entry TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS webhooks (id INTEGER PRIMARY KEY AUTOINCREMENT, prompt_id TEXT NOT NULL,"
+                        + " url TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                        + " next_attempt INTEGER NOT NULL)");
             }
         } catch (IllegalStateException e) {
             throw e;
@@ -157,6 +160,64 @@ public final class SqliteJobStore implements JobStore {
     public synchronized void saveCounter(long next) {
         update("INSERT INTO meta (key, value) VALUES ('counter', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 Long.toString(next));
+    }
+
+    @Override
+    public synchronized long addWebhook(String promptId, String url, String body, long nextAttemptMillis) {
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT INTO webhooks (prompt_id, url, body, next_attempt) VALUES (?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, promptId);
+            p.setString(2, url);
+            p.setString(3, body);
+            p.setLong(4, nextAttemptMillis);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("store a webhook", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Webhook> dueWebhooks(long nowMillis, int limit) {
+        List<Webhook> due = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT id, prompt_id, url, body, attempts, next_attempt FROM webhooks"
+                + " WHERE next_attempt <= ? ORDER BY id LIMIT ?")) {
+            p.setLong(1, nowMillis);
+            p.setInt(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    due.add(new Webhook(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5), r.getLong(6)));
+                }
+            }
+            return due;
+        } catch (SQLException e) {
+            throw failure("read webhooks", e);
+        }
+    }
+
+    @Override
+    public synchronized void rescheduleWebhook(long id, int attempts, long nextAttemptMillis) {
+        update("UPDATE webhooks SET attempts = ?, next_attempt = ? WHERE id = ?", attempts, nextAttemptMillis, id);
+    }
+
+    @Override
+    public synchronized void removeWebhook(long id) {
+        update("DELETE FROM webhooks WHERE id = ?", id);
+    }
+
+    @Override
+    public synchronized boolean probeWritable() {
+        try {
+            update("INSERT INTO meta (key, value) VALUES ('ready_probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    Long.toString(System.currentTimeMillis()));
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     private void update(String sql, Object... args) {

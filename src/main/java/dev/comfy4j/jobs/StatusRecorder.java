@@ -17,6 +17,10 @@ final class StatusRecorder implements ExecutionListener {
 
     private final ExecutionListener next;
     private final ArrayNode messages = Json.array();
+    private volatile FinalEvent last;
+
+    /** The last of execution_success, execution_error (not a blocked input's) and execution_interrupted. */
+    record FinalEvent(String type, ObjectNode data) {}
 
     StatusRecorder(ExecutionListener next) {
         this.next = next;
@@ -28,6 +32,7 @@ final class StatusRecorder implements ExecutionListener {
             ArrayNode pair = messages.addArray();
             pair.add(type);
             pair.add(data);
+            if (!type.equals("execution_start") && !type.equals("execution_cached")) last = new FinalEvent(type, data);
         }
         next.event(type, data);
     }
@@ -45,6 +50,10 @@ final class StatusRecorder implements ExecutionListener {
     @Override
     public void progressText(String nodeId, String text) {
         next.progressText(nodeId, text);
+    }
+
+    FinalEvent lastFinalEvent() {
+        return last;
     }
 
     ArrayNode messages() {

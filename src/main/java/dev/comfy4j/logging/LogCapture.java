@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * The last 300 writes to standard output and standard error, for {@code /internal/logs} (API spec
  * §11.11). slf4j-simple prints to {@code System.err}, so every log line lands here. Each completed line
  * is one entry; text flushed without a newline is an entry of its own, and a later write starting with
- * {@code \r} replaces it (progress bars), as ComfyUI's log interceptor does.
+ * {@code \r} replaces it (progress bars), as ComfyUI's log interceptor does. Credentials are masked
+ * in what reaches the terminal and the capture alike.
  *
  * <p>The standard streams belong to the process, so one tee is installed once and feeds every open
  * capture; {@link #close()} detaches this one.
@@ -51,6 +52,14 @@ public final class LogCapture implements AutoCloseable {
     /** A capture fed only through {@link #append} (tests). */
     public static LogCapture detached() {
         return new LogCapture();
+    }
+
+    /**
+     * Routes standard output and error through the masking tee now (idempotent): {@code Main} calls
+     * it first thing, so that nothing the process prints escapes the masking.
+     */
+    public static void installMasking() {
+        installTee();
     }
 
     private static synchronized void installTee() {
@@ -119,7 +128,11 @@ public final class LogCapture implements AutoCloseable {
         if (pusher != null) pusher.shutdownNow();
     }
 
-    /** Copies every byte to the original stream and hands completed lines to the active captures. */
+    /**
+     * Copies every line to the original stream and to the active captures, with credentials masked
+     * ({@link SecretMask}): a line is held until its newline (or a flush), so that a secret is never
+     * written out before the whole line was seen.
+     */
     private static final class Tee extends OutputStream {
         private final PrintStream original;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -130,14 +143,12 @@ public final class LogCapture implements AutoCloseable {
 
         @Override
         public synchronized void write(int b) {
-            original.write(b);
             line.write(b);
             if (b == '\n') emit();
         }
 
         @Override
         public synchronized void write(byte[] b, int off, int len) {
-            original.write(b, off, len);
             int start = off;
             for (int i = off; i < off + len; i++) {
                 if (b[i] == '\n') {
@@ -151,13 +162,16 @@ public final class LogCapture implements AutoCloseable {
 
         @Override
         public synchronized void flush() {
-            original.flush();
             if (line.size() > 0) emit();
+            original.flush();
         }
 
         private void emit() {
-            String text = line.toString(StandardCharsets.UTF_8);
+            String text = SecretMask.mask(line.toString(StandardCharsets.UTF_8));
             line.reset();
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            original.write(bytes, 0, bytes.length);
+            original.flush();
             for (LogCapture c : ACTIVE) c.append(text);
         }
     }

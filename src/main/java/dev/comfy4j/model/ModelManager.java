@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
  * keeps the total of loaded models under an optional cap. Thread-safe.
  */
 public final class ModelManager implements AutoCloseable {
+    private long loads;
+    private long unloads;
     /** Loads one model; runs without the manager's lock held. */
     @FunctionalInterface
     public interface Loader<T extends LoadedModel> {
@@ -120,6 +122,7 @@ public final class ModelManager implements AutoCloseable {
             Entry e = new Entry(key, model);
             e.leases = 1;
             entries.put(key, e);
+            loads++;
             return new Lease<>(this, e);
         }
     }
@@ -177,6 +180,17 @@ public final class ModelManager implements AutoCloseable {
     private void unload(Entry e) {
         entries.remove(e.key);
         e.model.close();
+        unloads++;
+    }
+
+    /** Models loaded since start (for {@code /metrics}). */
+    public synchronized long loadCount() {
+        return loads;
+    }
+
+    /** Models unloaded since start (for {@code /metrics}). */
+    public synchronized long unloadCount() {
+        return unloads;
     }
 
     /** Total size of the loaded models. */

@@ -1,5 +1,7 @@
 package dev.comfy4j.nodes;
 
+import dev.comfy4j.nodes.conditioning.CLIPSetLastLayer;
+import dev.comfy4j.nodes.conditioning.CLIPTextEncode;
 import dev.comfy4j.nodes.conditioning.ConditioningAverage;
 import dev.comfy4j.nodes.conditioning.ConditioningCombine;
 import dev.comfy4j.nodes.conditioning.ConditioningConcat;
@@ -9,6 +11,7 @@ import dev.comfy4j.nodes.conditioning.ConditioningSetAreaStrength;
 import dev.comfy4j.nodes.conditioning.ConditioningSetMask;
 import dev.comfy4j.nodes.conditioning.ConditioningSetTimestepRange;
 import dev.comfy4j.nodes.conditioning.ConditioningZeroOut;
+import dev.comfy4j.nodes.conditioning.InpaintModelConditioning;
 import dev.comfy4j.nodes.conditioning.UnClipConditioning;
 import dev.comfy4j.nodes.image.Canny;
 import dev.comfy4j.nodes.image.EmptyImage;
@@ -51,6 +54,11 @@ import dev.comfy4j.nodes.image.SaveSVGNode;
 import dev.comfy4j.nodes.image.SplitImageWithAlpha;
 import dev.comfy4j.nodes.image.WebcamCapture;
 import dev.comfy4j.nodes.latent.EmptyLatentImage;
+import dev.comfy4j.nodes.loaders.CLIPLoader;
+import dev.comfy4j.nodes.loaders.CheckpointLoader;
+import dev.comfy4j.nodes.loaders.CheckpointLoaderSimple;
+import dev.comfy4j.nodes.loaders.UNETLoader;
+import dev.comfy4j.nodes.loaders.VAELoader;
 import dev.comfy4j.nodes.latent.EmptySD3LatentImage;
 import dev.comfy4j.nodes.latent.LatentAdd;
 import dev.comfy4j.nodes.latent.LatentApplyOperation;
@@ -78,6 +86,11 @@ import dev.comfy4j.nodes.latent.RepeatLatentBatch;
 import dev.comfy4j.nodes.latent.SaveLatent;
 import dev.comfy4j.nodes.latent.SetLatentNoiseMask;
 import dev.comfy4j.nodes.mask.CropMask;
+import dev.comfy4j.nodes.vae.VAEDecode;
+import dev.comfy4j.nodes.vae.VAEDecodeTiled;
+import dev.comfy4j.nodes.vae.VAEEncode;
+import dev.comfy4j.nodes.vae.VAEEncodeForInpaint;
+import dev.comfy4j.nodes.vae.VAEEncodeTiled;
 import dev.comfy4j.nodes.mask.FeatherMask;
 import dev.comfy4j.nodes.mask.GrowMask;
 import dev.comfy4j.nodes.mask.ImageColorToMask;
@@ -118,6 +131,13 @@ public final class NodeCatalogue {
     /** Every built-in node, given {@code services}. */
     public static NodeRegistry registry(NodeServices services) {
         Registrar r = new Registrar(new NodeRegistry(), services);
+        r.register(CheckpointLoaderSimple::new);
+        r.register(CLIPTextEncode::new);
+        r.register(CLIPSetLastLayer::new);
+        r.register(VAEDecode::new);
+        r.register(VAEEncode::new);
+        r.register(VAEEncodeForInpaint::new);
+        r.register(VAELoader::new);
         r.register(EmptyLatentImage::new);
         r.register(LatentUpscale::new);
         r.register(LatentUpscaleBy::new);
@@ -147,7 +167,13 @@ public final class NodeCatalogue {
         r.register(LatentRotate::new);
         r.register(LatentFlip::new);
         r.register(LatentCrop::new);
+        r.register(CLIPLoader::new);
+        r.register(UNETLoader::new);
         r.register(UnClipConditioning::new);
+        r.register(VAEDecodeTiled::new);
+        r.register(VAEEncodeTiled::new);
+        r.register(InpaintModelConditioning::new);
+        r.register(CheckpointLoader::new);
         r.register(s -> new LoadLatent(s.folders()));
         r.register(s -> new SaveLatent(s.folders()));
         r.register(ConditioningZeroOut::new);

@@ -30,6 +30,7 @@ public final class HttpServer implements AutoCloseable {
     private final Router.Handler fallback;
     private final WebSocketHub hub;
     private final OriginCheck originCheck;
+    private List<RequestFilter> filters = List.of();
     private Javalin javalin;
 
     /**
@@ -43,6 +44,12 @@ public final class HttpServer implements AutoCloseable {
         this.originCheck = OriginCheck.forListenAddresses(config.listen());
     }
 
+    /** The filters every request passes (authentication, metrics), in order; set before {@link #start}. */
+    public HttpServer filters(List<RequestFilter> value) {
+        this.filters = List.copyOf(value);
+        return this;
+    }
+
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start() {
         javalin = Javalin.create(cfg -> {
@@ -53,8 +60,18 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = config.listen().getFirst();
             cfg.jetty.port = config.port();
-            // --listen a,b: one more connector per address, all on the same port, as in ComfyUI.
-            for (String address : config.listen().subList(1, config.listen().size())) {
+            if (config.production().tlsEnabled()) {
+                // HTTPS only, on every --listen address: a connector of ours replaces Javalin's plain one.
+                var tls = new dev.comfy4j.server.tls.TlsConnectors(config.production().tlsKeyfile(),
+                        config.production().tlsCertfile());
+                for (String address : config.listen()) {
+                    cfg.jetty.addConnector((server, http) -> tls.connector(server, http, address, config.port()));
+                }
+            }
+            // --listen a,b: one connector per address, all on the same port, as in ComfyUI. Javalin
+            // adds its own connector only when none was added, so every address needs one of ours.
+            for (String address : config.production().tlsEnabled() || config.listen().size() < 2 ? List.<String>of()
+                    : config.listen()) {
                 cfg.jetty.addConnector((server, http) -> {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                     connector.setHost(address);
@@ -88,7 +105,8 @@ public final class HttpServer implements AutoCloseable {
         });
         javalin.start();
         int port = javalin.port();
-        LOG.info("comfy4j listening on http://{}:{}", config.listen().getFirst(), port);
+        LOG.info("comfy4j listening on {}://{}:{}", config.production().tlsEnabled() ? "https" : "http",
+                config.listen().getFirst(), port);
         return port;
     }
 
@@ -99,6 +117,12 @@ public final class HttpServer implements AutoCloseable {
             ctx.status(403);
             ctx.skipRemainingHandlers();
             throw new io.javalin.http.HttpResponseException(403, "");
+        }
+        for (RequestFilter filter : filters) {
+            if (!filter.beforeUpgrade(ctx)) {
+                ctx.skipRemainingHandlers();
+                throw new io.javalin.http.HttpResponseException(ctx.statusCode(), "");
+            }
         }
         hub.beforeUpgrade(ctx);
     }
@@ -120,6 +144,22 @@ public final class HttpServer implements AutoCloseable {
             ctx.result(new byte[0]);
             return;
         }
+        long start = System.nanoTime();
+        try {
+            boolean answered = false;
+            for (RequestFilter filter : filters) {
+                if (!filter.before(ctx)) {
+                    answered = true;
+                    break;
+                }
+            }
+            if (!answered) route(ctx, method, rawPath);
+        } finally {
+            for (RequestFilter filter : filters) filter.after(ctx, start);
+        }
+    }
+
+    private void route(Context ctx, String method, String rawPath) {
         Exchange exchange = new Exchange(ctx, Map.of(), config.maxUploadBytes());
         try {
             switch (router.resolve(method, rawPath)) {

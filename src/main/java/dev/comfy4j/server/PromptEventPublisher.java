@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -25,6 +26,8 @@ public final class PromptEventPublisher implements JobEvents {
     private static final Set<String> CLIENT_OR_BROADCAST = Set.of("progress", "progress_state", "execution_interrupted");
 
     private final WebSocketHub hub;
+    private volatile Function<String, String> ownerOfPrompt = promptId -> null;
+    private volatile String runningOwner;
     private volatile String runningClient;
     private volatile String executingNode;
 
@@ -32,20 +35,31 @@ public final class PromptEventPublisher implements JobEvents {
         this.hub = hub;
     }
 
+    /**
+     * Where the owner of a prompt is looked up when it starts (with authentication): its events go
+     * only to that user's sockets.
+     */
+    public void ownersFrom(Function<String, String> lookup) {
+        this.ownerOfPrompt = lookup;
+    }
+
     @Override
     public void queueChanged() {
         hub.broadcastStatus();
     }
 
-    /** The node running for this sid, for the greeting of a reconnecting client. */
-    public Optional<String> executingNodeOf(String sid) {
+    /** The node running for this socket key ({@link WebSocketHub#key}), for the greeting of a reconnecting client. */
+    public Optional<String> executingNodeOf(String key) {
         String client = runningClient;
         String node = executingNode;
-        return client != null && client.equals(sid) && node != null ? Optional.of(node) : Optional.empty();
+        return client != null && WebSocketHub.key(runningOwner, client).equals(key) && node != null
+                ? Optional.of(node) : Optional.empty();
     }
 
     @Override
     public ExecutionListener promptListener(String promptId, String clientId) {
+        String owner = ownerOfPrompt.apply(promptId);
+        runningOwner = owner;
         runningClient = clientId;
         executingNode = null;
         return new ExecutionListener() {
@@ -60,29 +74,29 @@ public final class PromptEventPublisher implements JobEvents {
                 }
                 if (!type.equals("progress")) sendPendingPreview();
                 if (CLIENT_OR_BROADCAST.contains(type)) {
-                    toClientOrEveryone(clientId, type, data);
+                    toClientOrEveryone(owner, clientId, type, data);
                 } else {
-                    hub.sendTo(clientId, type, data);
+                    hub.sendTo(owner, clientId, type, data);
                 }
                 if (type.equals("progress")) sendPendingPreview();
             }
 
             private void sendPendingPreview() {
                 if (previewAfterProgress == null) return;
-                if (clientId != null) hub.sendBinaryTo(clientId, previewAfterProgress);
-                else hub.broadcastBinary(previewAfterProgress);
+                if (clientId != null) hub.sendBinaryTo(owner, clientId, previewAfterProgress);
+                else hub.broadcastBinaryTo(owner, previewAfterProgress);
                 previewAfterProgress = null;
             }
 
             @Override
             public void executionBlocked(ObjectNode data) {
-                toClientOrEveryone(clientId, "execution_error", data);
+                toClientOrEveryone(owner, clientId, "execution_error", data);
             }
 
             @Override
             public void previewImage(String imageType, byte[] encoded, ObjectNode metadata) {
-                if (clientId != null && hub.supportsPreviewMetadata(clientId)) {
-                    hub.sendBinaryTo(clientId, previewWithMetadata(encoded, metadata));
+                if (clientId != null && hub.supportsPreviewMetadata(owner, clientId)) {
+                    hub.sendBinaryTo(owner, clientId, previewWithMetadata(encoded, metadata));
                     return;
                 }
                 sendPendingPreview();
@@ -93,24 +107,27 @@ public final class PromptEventPublisher implements JobEvents {
             public void progressText(String nodeId, String text) {
                 sendPendingPreview();
                 byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
-                hub.broadcastBinary(frame(TEXT, intBytes(id.length), id, text.getBytes(StandardCharsets.UTF_8)));
+                // ComfyUI broadcasts node text to everyone; with authentication, to the owner's sockets
+                hub.broadcastBinaryTo(owner, frame(TEXT, intBytes(id.length), id, text.getBytes(StandardCharsets.UTF_8)));
             }
         };
     }
 
-    private void toClientOrEveryone(String clientId, String type, ObjectNode data) {
-        if (clientId != null) hub.sendTo(clientId, type, data);
-        else hub.broadcast(type, data);
+    private void toClientOrEveryone(String owner, String clientId, String type, ObjectNode data) {
+        if (clientId != null) hub.sendTo(owner, clientId, type, data);
+        else hub.broadcastTo(owner, type, data);
     }
 
     @Override
     public void promptFinished(String promptId, String clientId) {
+        String owner = runningOwner;
+        runningOwner = null;
         runningClient = null;
         executingNode = null;
         ObjectNode data = Json.object();
         data.putNull("node");
         data.put("prompt_id", promptId);
-        hub.sendTo(clientId, "executing", data);
+        hub.sendTo(owner, clientId, "executing", data);
     }
 
     static byte[] previewWithMetadata(byte[] encoded, ObjectNode metadata) {

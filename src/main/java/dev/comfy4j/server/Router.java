@@ -57,10 +57,24 @@ public final class Router {
         return this;
     }
 
+    /** Registers {@code path} only, without the {@code /api} twin: static resources ({@code /templates}, {@code /docs}). */
+    public Router addStatic(String method, String path, Handler handler) {
+        routes.add(new Route(method, split(path), handler, false));
+        return this;
+    }
+
     /** Registers {@code /internal + path} only: the frontend's private sub-application. */
     public Router addInternal(String method, String path, Handler handler) {
         routes.add(new Route(method, split("/internal" + path), handler, true));
         return this;
+    }
+
+    /** A registered route: its method and path pattern as registered ({@code /api/...} twins included). */
+    public record RouteInfo(String method, String path) {}
+
+    /** Every registered route, in registration order (the OpenAPI test holds the document against it). */
+    public List<RouteInfo> routes() {
+        return routes.stream().map(r -> new RouteInfo(r.method, "/" + String.join("/", r.segments))).toList();
     }
 
     /** The outcome of routing one request. */

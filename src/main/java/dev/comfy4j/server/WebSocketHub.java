@@ -44,18 +44,45 @@ public final class WebSocketHub implements AutoCloseable {
     /** A registered client whose connection never opened is dropped after this long. */
     private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_WAITING_MESSAGES = 10_000;
+    /**
+     * Messages handed to the sending thread and not yet written. Beyond this the emitting thread (the
+     * prompt worker) waits: a prompt that emits faster than clients read cannot fill the heap.
+     */
+    private static final int MAX_BACKLOG = 4_096;
+
+    /** A text message, written as JSON once, on the sending thread, and only if someone receives it. */
+    private static final class Message {
+        private final String type;
+        private final JsonNode data;
+        private String text;
+
+        Message(String type, JsonNode data) {
+            this.type = type;
+            this.data = data;
+        }
+
+        String text() {
+            if (text == null) text = Json.write(message(type, data));
+            return text;
+        }
+    }
 
     /** One client socket. Its queue and context are touched only by the sending thread. */
     private static final class Client {
         final String sid;
+        /** The authenticated user of the socket; null without authentication. */
+        final String user;
+        final String key;
         final long registeredAt = System.currentTimeMillis();
         final ArrayDeque<Object> waiting = new ArrayDeque<>();
         WsContext ctx;
         volatile boolean firstMessageSeen;
         volatile boolean supportsPreviewMetadata;
 
-        Client(String sid) {
+        Client(String sid, String user) {
             this.sid = sid;
+            this.user = user;
+            this.key = key(user, sid);
         }
     }
 
@@ -65,12 +92,21 @@ public final class WebSocketHub implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.Semaphore backlog = new java.util.concurrent.Semaphore(MAX_BACKLOG);
     private final Supplier<ObjectNode> serverFeatureFlags;
     private volatile IntSupplier queueRemaining = () -> 0;
     private volatile Function<String, Optional<String>> executingNodeOfClient = sid -> Optional.empty();
 
     public WebSocketHub(Supplier<ObjectNode> serverFeatureFlags) {
         this.serverFeatureFlags = serverFeatureFlags;
+    }
+
+    /**
+     * The registry key of a socket: its sid, or with authentication its user and sid, so that a
+     * client that names another user's sid gets a socket of its own and none of that user's events.
+     */
+    public static String key(String user, String sid) {
+        return user == null ? sid : user + "\n" + sid;
     }
 
     /** Where the connect-time status and executing messages read their facts. */
@@ -86,18 +122,19 @@ public final class WebSocketHub implements AutoCloseable {
     void beforeUpgrade(Context upgrade) {
         String requested = upgrade.queryParam("clientId");
         String sid = requested == null || requested.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : requested;
-        Client client = new Client(sid);
+        dev.comfy4j.server.auth.Principal principal = dev.comfy4j.server.auth.Access.principal(upgrade);
+        Client client = new Client(sid, principal == null ? null : principal.user());
         upgrade.attribute(CLIENT_ATTRIBUTE, client);
         ObjectNode data = statusData();
         data.put("sid", sid);
         client.waiting.add(Json.write(message("status", data)));
-        executingNodeOfClient.apply(sid).ifPresent(node -> {
+        executingNodeOfClient.apply(client.key).ifPresent(node -> {
             ObjectNode executing = Json.object();
             executing.put("node", node);
             client.waiting.add(Json.write(message("executing", executing)));
         });
         // The new client is published by the sending thread, after every message emitted before now.
-        sender.execute(() -> clientsBySid.put(sid, client));
+        sender.execute(() -> clientsBySid.put(client.key, client));
     }
 
     void configure(WsConfig ws) {
@@ -137,7 +174,7 @@ public final class WebSocketHub implements AutoCloseable {
     /** On the sending thread, so that it comes after the connection's own attach step. */
     private void forget(WsContext ctx) {
         Client c = ctx.attribute(CLIENT_ATTRIBUTE);
-        if (c != null) sender.execute(() -> clientsBySid.remove(c.sid, c));
+        if (c != null) sender.execute(() -> clientsBySid.remove(c.key, c));
     }
 
     public ObjectNode statusData() {
@@ -162,37 +199,80 @@ public final class WebSocketHub implements AutoCloseable {
         return m;
     }
 
-    public void sendTo(String sid, String type, JsonNode data) {
-        if (sid != null) deliverTo(sid, Json.write(message(type, data)));
+    /** To the socket registered under this key ({@link #key}: the sid without authentication). {@code data} must not change afterwards: it is written out later. */
+    public void sendTo(String key, String type, JsonNode data) {
+        if (key != null) deliverTo(key, new Message(type, data));
     }
 
+    /** To the sid of this user (null: without authentication). */
+    public void sendTo(String user, String sid, String type, JsonNode data) {
+        if (sid != null) sendTo(key(user, sid), type, data);
+    }
+
+    /** Sends to everyone. {@code data} must not change afterwards: it is written out later. */
     public void broadcast(String type, JsonNode data) {
-        deliverToAll(Json.write(message(type, data)));
+        deliverToAll(null, new Message(type, data));
     }
 
-    public void sendBinaryTo(String sid, byte[] frame) {
-        if (sid != null) deliverTo(sid, frame);
+    /** To every socket of {@code user}; to everyone when {@code user} is null (no authentication). */
+    public void broadcastTo(String user, String type, JsonNode data) {
+        deliverToAll(user, new Message(type, data));
     }
 
-    public void broadcastBinary(byte[] frame) {
-        deliverToAll(frame);
+    public void sendBinaryTo(String user, String sid, byte[] frame) {
+        if (sid != null) deliverTo(key(user, sid), frame);
     }
 
-    /** Whether the socket of this sid declared {@code supports_preview_metadata: true}. */
-    public boolean supportsPreviewMetadata(String sid) {
-        Client c = sid == null ? null : clientsBySid.get(sid);
+    /** Binary frame to every socket of {@code user}, or to everyone when null. */
+    public void broadcastBinaryTo(String user, byte[] frame) {
+        deliverToAll(user, frame);
+    }
+
+    /** Registered sockets (for {@code /metrics}). */
+    public int clientCount() {
+        return clientsBySid.size();
+    }
+
+    /** Whether the socket of this user's sid declared {@code supports_preview_metadata: true}. */
+    public boolean supportsPreviewMetadata(String user, String sid) {
+        Client c = sid == null ? null : clientsBySid.get(key(user, sid));
         return c != null && c.supportsPreviewMetadata;
     }
 
-    private void deliverTo(String sid, Object payload) {
-        sender.execute(() -> {
-            Client c = clientsBySid.get(sid);
+    private void deliverTo(String key, Object payload) {
+        enqueue(() -> {
+            Client c = clientsBySid.get(key);
             if (c != null) deliver(c, payload);
         });
     }
 
-    private void deliverToAll(Object payload) {
-        sender.execute(() -> clientsBySid.values().forEach(c -> deliver(c, payload)));
+    private void deliverToAll(String user, Object payload) {
+        enqueue(() -> clientsBySid.values().forEach(c -> {
+            if (user == null || user.equals(c.user)) deliver(c, payload);
+        }));
+    }
+
+    /** Hands a delivery to the sending thread, waiting while the backlog is full. */
+    private void enqueue(Runnable delivery) {
+        boolean counted;
+        try {
+            counted = backlog.tryAcquire(2 * SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            counted = false;
+        }
+        boolean release = counted;
+        try {
+            sender.execute(() -> {
+                try {
+                    delivery.run();
+                } finally {
+                    if (release) backlog.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            if (release) backlog.release(); // the hub is closed: nobody is listening any more
+        }
     }
 
     /** On the sending thread: write now, or keep for a socket still connecting (within bounds). */
@@ -201,7 +281,7 @@ public final class WebSocketHub implements AutoCloseable {
             sendNow(c.ctx, payload);
         } else if (System.currentTimeMillis() - c.registeredAt > CONNECT_TIMEOUT_MILLIS
                 || c.waiting.size() >= MAX_WAITING_MESSAGES) {
-            clientsBySid.remove(c.sid, c); // its upgrade never completed
+            clientsBySid.remove(c.key, c); // its upgrade never completed
         } else {
             c.waiting.add(payload);
         }
@@ -219,6 +299,8 @@ public final class WebSocketHub implements AutoCloseable {
         try {
             if (payload instanceof byte[] bytes) {
                 ctx.session.sendBinary(ByteBuffer.wrap(bytes), callback);
+            } else if (payload instanceof Message m) {
+                ctx.session.sendText(m.text(), callback);
             } else {
                 ctx.session.sendText((String) payload, callback);
             }

@@ -49,6 +49,7 @@ public final class TorchRuntime {
             return state;
         }
         long t0 = System.nanoTime();
+        enableHugePageAllocations();
         extractNatives();
         Loader.load(torch.class);
         int threads = resolveThreads(options.threads());
@@ -61,6 +62,11 @@ public final class TorchRuntime {
         LOG.info("libtorch ready in {} ms: device {}, {} threads{}", ms, device, threads,
                 cuda ? ", " + count + " CUDA device(s)" : "");
         return state;
+    }
+
+    /** Whether libtorch is loaded (for {@code /readyz}); never starts it. */
+    public static boolean isStarted() {
+        return state != null;
     }
 
     /** The version of the bytedeco PyTorch build on the class path, e.g. {@code 2.10.0-1.5.13}. */
@@ -115,6 +121,29 @@ public final class TorchRuntime {
 
     private static int resolveThreads(int requested) {
         return requested > 0 ? requested : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Asks libtorch's CPU allocator to back large tensors with transparent huge pages
+     * ({@code THP_MEM_ALLOC_ENABLE=1}, read by c10 at its first large allocation) unless the environment
+     * already says otherwise. Every large activation is a fresh allocation; with 4 KB pages each one
+     * costs a page fault per 4 KB on first touch, which measured up to 8x the work of the op itself
+     * for the VAE's 32-128 MB activations on a loaded VM (bench/README.md, VAE section).
+     */
+    private static void enableHugePageAllocations() {
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var setenv = linker.defaultLookup().find("setenv");
+            if (setenv.isEmpty()) return;
+            var handle = linker.downcallHandle(setenv.get(), java.lang.foreign.FunctionDescriptor.of(
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT));
+            try (var arena = java.lang.foreign.Arena.ofConfined()) {
+                int ignored = (int) handle.invokeExact(arena.allocateFrom("THP_MEM_ALLOC_ENABLE"), arena.allocateFrom("1"), 0);
+            }
+        } catch (Throwable e) {
+            LOG.debug("could not enable huge-page tensor allocations: {}", e.toString());
+        }
     }
 
     private static void extractNatives() {

@@ -263,6 +263,21 @@ class PromptQueueRoutesTest {
     }
 
     @Test
+    void aCheckedExceptionThrownOutOfTheEngineIsRecordedAndTheWorkerGoesOn() throws Exception {
+        // Issue 13 item 1: only RuntimeException and Error were caught; a checked exception killed the worker.
+        String crashed = TestServer.json(server.postJson("/prompt", body(prompt("Sneaky", "Out")))).get("prompt_id").asText();
+        JsonNode entry = server.waitForHistory(crashed);
+        assertThat(entry.get("status").get("status_str").asText()).isEqualTo("error");
+        JsonNode error = entry.get("status").get("messages").get(2);
+        assertThat(error.get(0).asText()).isEqualTo("execution_error");
+        assertThat(error.get(1).get("exception_type").asText()).isEqualTo("IOException");
+        assertThat(error.get(1).get("exception_message").asText()).isEqualTo("scripted checked exception\n");
+        assertThat(TestServer.json(server.get("/queue")).get("queue_running")).isEmpty();
+        String next = TestServer.json(server.postJson("/prompt", body(prompt("Out")))).get("prompt_id").asText();
+        assertThat(server.waitForHistory(next).get("status").get("status_str").asText()).isEqualTo("success");
+    }
+
+    @Test
     void aMalformedUriGetsAPlainTextBadRequest() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
             socket.getOutputStream().write(("GET /object_info/%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")

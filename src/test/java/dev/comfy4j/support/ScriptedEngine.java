@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An engine for testing the job and server layers on their own: it runs nodes in key order and
  * knows three classes. {@code Out} is an output node whose UI output is {@code {"text": [id]}};
  * {@code Gate} waits until the test {@link #release releases} it (or an interrupt); {@code Fail}
- * raises; {@code Crash} throws an Error out of the engine itself; {@code Preview} reports one progress tick with a preview image (bytes 1, 2, 3), then
+ * raises; {@code Crash} throws an Error out of the engine itself, {@code Sneaky} a checked exception; {@code Preview} reports one progress tick with a preview image (bytes 1, 2, 3), then
  * the progress text "hello". The real engine has its own tests.
  */
 public final class ScriptedEngine implements Engine {
@@ -104,6 +104,7 @@ public final class ScriptedEngine implements Engine {
                 listener.progressText(id, "hello");
             }
             if (type.equals("Crash")) throw new OutOfMemoryError("scripted crash outside any node");
+            if (type.equals("Sneaky")) throw ScriptedEngine.<RuntimeException>sneaky(new java.io.IOException("scripted checked exception"));
             if (type.equals("Fail")) {
                 ObjectNode data = stampedWithNode(promptId, id, type);
                 data.put("exception_message", "scripted failure\n");
@@ -130,6 +131,12 @@ public final class ScriptedEngine implements Engine {
         }
         listener.event("execution_success", stamped(promptId));
         return new ExecutionOutcome(true, ui, meta);
+    }
+
+    /** Throws a checked exception past the compiler, as code reached through reflection or native calls may. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 
     private boolean passGate() {

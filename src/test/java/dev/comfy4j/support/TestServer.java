@@ -2,6 +2,7 @@ package dev.comfy4j.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.App;
+import dev.comfy4j.config.ProductionSettings;
 import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.json.Json;
@@ -25,11 +26,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config) {
-        return new TestServer(App.start(config.withPort(0)));
+        return new TestServer(App.start(forTests(config)));
     }
 
     public static TestServer start(ServerConfig config, Function<ServerConfig, Engine> engine) {
-        return new TestServer(App.start(config.withPort(0), engine));
+        return new TestServer(App.start(forTests(config), engine));
+    }
+
+    /**
+     * A random port, and a server that stops at once: a prompt still running at close is interrupted
+     * without the default 30 s grace, unless the test chose a {@code --shutdown-timeout} of its own.
+     */
+    private static ServerConfig forTests(ServerConfig config) {
+        var production = config.production();
+        if (production.shutdownTimeoutSeconds() == ProductionSettings.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS) {
+            config = config.withProduction(production.withShutdownTimeout(0));
+        }
+        return config.withPort(0);
     }
 
     /** Defaults rooted at {@code base}, memory-only queue. */
@@ -84,7 +97,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Polls {@code /history/{id}} until the prompt is there, and returns its entry. */
     public JsonNode waitForHistory(String promptId) {
-        return poll(() -> {
+        return waitForHistory(promptId, 10_000);
+    }
+
+    /** {@link #waitForHistory(String)} for prompts that compute with models (slow on a loaded CPU). */
+    public JsonNode waitForHistory(String promptId, long timeoutMillis) {
+        return poll(timeoutMillis, () -> {
             JsonNode h = json(get("/history/" + promptId));
             return h.has(promptId) ? h.get(promptId) : null;
         }, "prompt " + promptId + " never reached history");
@@ -99,7 +117,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static <T> T poll(java.util.function.Supplier<T> probe, String failure) {
-        long deadline = System.currentTimeMillis() + 10_000;
+        return poll(10_000, probe, failure);
+    }
+
+    private static <T> T poll(long timeoutMillis, java.util.function.Supplier<T> probe, String failure) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             T value = probe.get();
             if (value != null) return value;

@@ -4,6 +4,7 @@ import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.files.OutputConventions;
 import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.model.clip.TokenizerFiles;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.PreviewSettings;
 import dev.comfy4j.tensor.TorchRuntime;
@@ -23,8 +24,9 @@ public final class TestServices {
 
     /** Services over {@code folders}, with a model manager of their own and no previews. */
     public static NodeServices over(Folders folders) {
-        return new NodeServices(folders, ModelManager.create(0), TorchRuntime::computeDevice, PreviewSettings.NONE,
-                new OutputConventions(false));
+        ModelManager models = ModelManager.create(0);
+        return new NodeServices(folders, models, TorchRuntime::computeDevice, PreviewSettings.NONE,
+                new OutputConventions(false), NodeServices.checkpoints(folders, models, TokenizerFiles.DEFAULT_BASE_URL, TorchRuntime::computeDevice));
     }
 
     /** Services over a fresh folder under {@code target/test-folders} (for tests without a temp dir of their own). */

@@ -51,6 +51,11 @@ public final class Hashable {
         return d;
     }
 
+    /** Whether {@code value} is the marker {@link #of} gives for Python's None. */
+    static boolean isNone(Object value) {
+        return value == NONE;
+    }
+
     /** Python's None. */
     private static final Object NONE = new Object() {
         @Override

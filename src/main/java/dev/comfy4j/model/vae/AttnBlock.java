@@ -32,7 +32,9 @@ final class AttnBlock {
         long b = s[0], c = s[1], h = s[2], w = s[3];
         Tensor normed = norm.forward(x);
         // [B, C, H, W] -> [B, H*W, C]: a view for channels-last memory, one copy otherwise.
-        Tensor tokens = normed.permute(0, 2, 3, 1).reshape(b, h * w, c);
+        Tensor nhwc = normed.permute(0, 2, 3, 1);
+        Tensor tokens = nhwc.reshape(b, h * w, c);
+        nhwc.close();
         normed.close();
         Tensor q = linear(tokens, qWeight, qBias, c);
         Tensor k = linear(tokens, kWeight, kBias, c);
@@ -46,7 +48,9 @@ final class AttnBlock {
         attended.close();
         attended3.close();
         // [B, H*W, C] back to NCHW with channels-last strides, then the residual in place.
-        Tensor out = projected.view(b, h, w, c).permute(0, 3, 1, 2);
+        Tensor grid = projected.view(b, h, w, c);
+        Tensor out = grid.permute(0, 3, 1, 2);
+        grid.close();
         projected.close();
         return out.add_(x);
     }

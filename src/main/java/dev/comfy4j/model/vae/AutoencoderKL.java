@@ -26,10 +26,10 @@ public final class AutoencoderKL implements VaeCodec, AutoCloseable {
     public static final String CHECKPOINT_PREFIX = "first_stage_model.";
 
     /** How the model keeps its weights and lays out activations. */
-    public record Options(boolean residentWeights, boolean channelsLast) {
+    public record Options(boolean residentWeights, boolean channelsLast, boolean phasedUpsample) {
         /** What measured fastest within the golden tolerance (see bench/README.md). */
         public static Options defaults() {
-            return new Options(false, true);
+            return new Options(false, true, true);
         }
     }
 
@@ -78,7 +78,7 @@ public final class AutoencoderKL implements VaeCodec, AutoCloseable {
         if (!ldm.containsKey("decoder.conv_in.weight")) {
             throw new IllegalArgumentException("no Stable Diffusion VAE weights (decoder.conv_in.weight is missing)");
         }
-        VaeWeights w = new VaeWeights(ldm, options.residentWeights());
+        VaeWeights w = new VaeWeights(ldm, options.residentWeights(), options.phasedUpsample());
         try {
             return new AutoencoderKL(w, options);
         } catch (RuntimeException e) {

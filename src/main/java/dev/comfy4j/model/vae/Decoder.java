@@ -38,7 +38,7 @@ final class Decoder {
                 resnets.add(w.resnet(level + "block." + j));
                 if (w.has(level + "attn." + j + ".q.weight")) attentions.add(w.attention(level + "attn." + j));
             }
-            Upsample up = i != 0 ? new Upsample(w.conv(level + "upsample.conv")) : null;
+            Upsample up = i != 0 ? w.upsample(level + "upsample.conv") : null;
             levels.add(new Level(resnets, attentions, up));
         }
         normOut = w.norm(prefix + "norm_out");

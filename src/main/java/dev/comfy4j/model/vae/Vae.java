@@ -32,12 +32,13 @@ public final class Vae implements AutoCloseable {
     /** ComfyUI's {@code memory_used_encode} for AutoencoderKL: bytes per input pixel, float32. */
     static final long COMFY_ENCODE_BYTES_PER_PIXEL = 1767L * 4;
     /**
-     * What this implementation's decode of one image peaks at, per output pixel (measured, see
-     * bench/README.md), used to go tiled before an allocation could fail: on Linux a large allocation
-     * rarely fails outright; the kernel kills the process later instead.
+     * What this implementation's decode of one image peaks at, per output pixel, rounded up: about
+     * 3.6 KB measured at 512x512 (peak RSS minus the process and the mapped weights, bench/README.md).
+     * Used to go tiled before an allocation could fail: on Linux a large allocation rarely fails
+     * outright; the kernel kills the process later instead.
      */
     static final long OWN_DECODE_BYTES_PER_PIXEL = 4L * 256 * 4;
-    /** As {@link #OWN_DECODE_BYTES_PER_PIXEL} for encoding, per input pixel. */
+    /** As {@link #OWN_DECODE_BYTES_PER_PIXEL} for encoding, per input pixel: four 128-channel float32 activations at full size. */
     static final long OWN_ENCODE_BYTES_PER_PIXEL = 4L * 128 * 4;
 
     /** Told as tiles finish: ComfyUI's progress bar of the tiled paths. */

@@ -13,11 +13,13 @@ import java.util.Map;
 final class VaeWeights {
     private final Map<String, Tensor> tensors;
     private final boolean resident;
+    private final boolean phasedUpsample;
     private final List<Param> made = new ArrayList<>();
 
-    VaeWeights(Map<String, Tensor> tensors, boolean resident) {
+    VaeWeights(Map<String, Tensor> tensors, boolean resident, boolean phasedUpsample) {
         this.tensors = tensors;
         this.resident = resident;
+        this.phasedUpsample = phasedUpsample;
     }
 
     boolean has(String key) {
@@ -48,6 +50,12 @@ final class VaeWeights {
     Conv2d conv(String prefix) {
         long kernel = raw(prefix + ".weight").shape()[2];
         return conv(prefix, 1, (int) (kernel / 2));
+    }
+
+    Upsample upsample(String convPrefix) {
+        Param weight = param(convPrefix + ".weight");
+        Param bias = param(convPrefix + ".bias");
+        return new Upsample(new Conv2d(weight, bias, 1, 1), weight, bias, phasedUpsample);
     }
 
     GroupNorm norm(String prefix) {

@@ -13,9 +13,10 @@ import java.util.List;
 public final class FileRoutes {
     private FileRoutes() {}
 
-    public static List<RouteFamily> families(ServerConfig config, Folders folders, WebSocketHub hub, LogCapture logs) {
+    public static List<RouteFamily> families(ServerConfig config, Folders folders, WebSocketHub hub, LogCapture logs,
+            HomePage homePage) {
         return List.of(
-                new FrontendRoutes(config.frontEndRoot()),
+                new FrontendRoutes(config.frontEndRoot(), homePage),
                 new ViewRoutes(folders),
                 new UploadRoutes(folders),
                 new ModelRoutes(folders.models()),

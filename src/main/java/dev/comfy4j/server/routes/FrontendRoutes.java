@@ -9,29 +9,28 @@ import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What the web frontend loads at start-up besides its own files: {@code GET /} (index.html or our
- * status page), {@code /extensions}, {@code /i18n} and {@code /workflow_templates} (API spec §11.4-§11.6,
+ * What the web frontend loads at start-up besides its own files: {@code GET /} (index.html or
+ * {@link HomePage}), {@code /extensions}, {@code /i18n} and {@code /workflow_templates} (API spec §11.4-§11.6,
  * §11.10). comfy4j loads no Python custom-node packs, so translations and example workflows are empty
  * and the extension list holds only the scripts under the web root's {@code extensions/}.
  */
 public final class FrontendRoutes implements RouteFamily {
-    static final String STATUS_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"><title>comfy4j</title></head>"
-            + "<body><h1>comfy4j</h1><p>The server is running. No frontend is installed: start it with "
-            + "<code>--front-end-root DIR</code> to serve one. The HTTP and WebSocket API is available under "
-            + "<code>/api/</code>.</p></body></html>\n";
-
     private final Path webRoot;
+    private final HomePage homePage;
 
-    /** @param webRoot the --front-end-root folder, or null */
-    public FrontendRoutes(Path webRoot) {
+    /**
+     * @param webRoot the served editor's folder, or null
+     * @param homePage the page {@code /} shows when there is no web root
+     */
+    public FrontendRoutes(Path webRoot, HomePage homePage) {
         this.webRoot = webRoot == null ? null : webRoot.toAbsolutePath().normalize();
+        this.homePage = homePage;
     }
 
     @Override
@@ -47,7 +46,7 @@ public final class FrontendRoutes implements RouteFamily {
         ex.header("Pragma", "no-cache");
         ex.header("Expires", "0");
         if (webRoot == null) {
-            ex.bytes(200, "text/html; charset=utf-8", STATUS_PAGE.getBytes(StandardCharsets.UTF_8));
+            ex.bytes(200, "text/html; charset=utf-8", homePage.render());
             return;
         }
         Path index = webRoot.resolve("index.html");

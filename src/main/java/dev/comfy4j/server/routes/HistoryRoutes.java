@@ -7,6 +7,8 @@ import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
+import dev.comfy4j.server.auth.Access;
+import dev.comfy4j.server.auth.Principal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,14 +23,26 @@ public final class HistoryRoutes implements RouteFamily {
     @Override
     public void register(Router router) {
         router.get("/history", this::page);
-        router.get("/history/{prompt_id}", ex -> ex.json(history.get(ex.pathParam("prompt_id"))));
+        router.get("/history/{prompt_id}", this::one);
         router.post("/history", this::change);
     }
 
     private void page(Exchange ex) {
         Integer maxItems = intParam(ex, "max_items");
         Integer offset = intParam(ex, "offset");
-        ex.json(history.page(maxItems, offset == null ? -1 : offset));
+        Principal p = Access.principal(ex);
+        ex.json(history.page(maxItems, offset == null ? -1 : offset, e -> Access.canSee(p, Access.ownerOfHistoryEntry(e))));
+    }
+
+    /** Another user's entry reads as unknown: {@code {}}. */
+    private void one(Exchange ex) {
+        String id = ex.pathParam("prompt_id");
+        Principal p = Access.principal(ex);
+        if (!Access.seesAll(p) && !Access.canSee(p, Access.ownerOfHistoryEntry(history.entry(id)))) {
+            ex.json(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            return;
+        }
+        ex.json(history.get(id));
     }
 
     /**
@@ -49,11 +63,17 @@ public final class HistoryRoutes implements RouteFamily {
 
     private void change(Exchange ex) {
         ObjectNode body = ex.jsonObjectBody();
-        if (Truthiness.truthy(body.get("clear"))) history.clear();
+        Principal p = Access.principal(ex);
+        if (Truthiness.truthy(body.get("clear"))) {
+            if (Access.seesAll(p)) history.clear();
+            else history.delete(history.idsWhere(e -> p.user().equals(Access.ownerOfHistoryEntry(e))));
+        }
         JsonNode delete = body.get("delete");
         if (delete != null && delete.isArray()) {
             List<String> ids = new ArrayList<>();
             delete.forEach(id -> ids.add(Truthiness.str(id)));
+            // another user's ids are ignored, like unknown ones
+            ids.removeIf(id -> !Access.seesAll(p) && !p.user().equals(Access.ownerOfHistoryEntry(history.entry(id))));
             history.delete(ids);
         }
         ex.empty(200);

@@ -69,6 +69,8 @@ public final class InternalRoutes implements RouteFamily {
         // The reference fails with a 500 when a key is missing; a 400 names it.
         if (clientId == null || enabled == null) throw HttpError.badRequest("clientId and enabled are required");
         String sid = clientId.isTextual() ? clientId.asText() : Json.write(clientId);
+        // with authentication, sockets are registered under user and sid
+        sid = WebSocketHub.key(dev.comfy4j.server.auth.Access.user(ex), sid);
         if (truthy(enabled)) {
             subscribers.add(sid);
         } else {

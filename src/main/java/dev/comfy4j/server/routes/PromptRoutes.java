@@ -14,16 +14,35 @@ import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import dev.comfy4j.server.auth.Access;
+import dev.comfy4j.server.auth.AuthErrors;
+import dev.comfy4j.server.auth.Principal;
 import java.util.UUID;
 
 /** {@code GET /prompt} and {@code POST /prompt} (API spec §6.1, §6.2). */
 public final class PromptRoutes implements RouteFamily {
     private final Engine engine;
     private final PromptQueue queue;
+    private final int maxQueuedPerUser;
+    private final Admission admission;
+
+    /** A last check of a valid prompt's {@code extra_data} before it is queued; throws {@link HttpError} to refuse. */
+    @FunctionalInterface
+    public interface Admission {
+        void admit(ObjectNode extraData);
+    }
 
     public PromptRoutes(Engine engine, PromptQueue queue) {
+        this(engine, queue, 0, extraData -> { });
+    }
+
+    /** @param maxQueuedPerUser {@code --max-queued-per-user}: queued plus running prompts per user; 0: no limit */
+    public PromptRoutes(Engine engine, PromptQueue queue, int maxQueuedPerUser, Admission admission) {
         this.engine = engine;
         this.queue = queue;
+        this.maxQueuedPerUser = maxQueuedPerUser;
+        this.admission = admission;
     }
 
     @Override
@@ -68,12 +87,26 @@ public final class PromptRoutes implements RouteFamily {
         }
         ObjectNode extraData = body.get("extra_data") instanceof ObjectNode o ? o.deepCopy() : Json.object();
         if (body.has("client_id")) extraData.set("client_id", body.get("client_id"));
-        queue.put(new QueueItem(number, promptId, outcome.prompt(), extraData, outcome.outputs(), queue.nextSequence()));
+        Principal principal = Access.principal(ex);
+        Access.stampOwner(extraData, principal);
+        admission.admit(extraData);
+        synchronized (queue) { // the count and the put at once: two requests cannot both take the last place
+            checkQueueLimit(principal == null ? null : principal.user());
+            queue.put(new QueueItem(number, promptId, outcome.prompt(), extraData, outcome.outputs(), queue.nextSequence()));
+        }
         ObjectNode answer = Json.object();
         answer.put("prompt_id", promptId);
         answer.set("number", number);
         answer.set("node_errors", outcome.nodeErrors());
         ex.json(answer);
+    }
+
+    /** 429 when this user (everyone, without authentication) already has the most prompts allowed. */
+    private void checkQueueLimit(String user) {
+        if (maxQueuedPerUser <= 0) return;
+        int queued = (int) queue.pending().stream().filter(i -> Objects.equals(Access.ownerOf(i.extraData()), user)).count();
+        if (queue.running().filter(i -> Objects.equals(Access.ownerOf(i.extraData()), user)).isPresent()) queued++;
+        if (queued >= maxQueuedPerUser) throw AuthErrors.tooManyQueued(maxQueuedPerUser, queued);
     }
 
     /** ComfyUI takes the number before it looks at the prompt: a float when given, else the counter. */

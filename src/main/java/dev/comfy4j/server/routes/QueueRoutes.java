@@ -10,6 +10,10 @@ import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
+import dev.comfy4j.server.auth.Access;
+import dev.comfy4j.server.auth.AuthErrors;
+import dev.comfy4j.server.auth.Principal;
+import java.util.Optional;
 
 /** {@code /queue}, {@code /interrupt} and {@code /free} (API spec §6.3 - §6.6). */
 public final class QueueRoutes implements RouteFamily {
@@ -30,20 +34,33 @@ public final class QueueRoutes implements RouteFamily {
     }
 
     private void list(Exchange ex) {
+        Principal p = Access.principal(ex);
         ObjectNode body = Json.object();
         ArrayNode running = body.putArray("queue_running");
-        queue.runningTuple().ifPresent(running::add);
+        queue.runningTuple().filter(t -> Access.canSee(p, Access.ownerOfTuple(t))).ifPresent(running::add);
         ArrayNode pending = body.putArray("queue_pending");
-        for (QueueItem item : queue.pending()) pending.add(item.toTuple());
+        for (QueueItem item : queue.pending()) {
+            if (Access.canSee(p, Access.ownerOf(item.extraData()))) pending.add(item.toTuple());
+        }
         ex.json(body);
     }
 
+    /** With authentication a user clears and deletes only its own pending prompts; others' ids count as unknown. */
     private void change(Exchange ex) {
+        Principal p = Access.principal(ex);
         ObjectNode body = ex.jsonObjectBody();
-        if (Truthiness.truthy(body.get("clear"))) queue.clearPending();
+        if (Truthiness.truthy(body.get("clear"))) {
+            if (Access.seesAll(p)) queue.clearPending();
+            else queue.deletePendingWhere(i -> p.user().equals(Access.ownerOf(i.extraData())), true);
+        }
         JsonNode delete = body.get("delete");
         if (delete != null && delete.isArray()) {
-            for (JsonNode id : delete) queue.deletePending(Truthiness.str(id));
+            for (JsonNode id : delete) {
+                String promptId = Truthiness.str(id);
+                if (Access.seesAll(p)) queue.deletePending(promptId);
+                else queue.deletePendingWhere(i -> i.promptId().equals(promptId)
+                        && p.user().equals(Access.ownerOf(i.extraData())), false);
+            }
         }
         ex.empty(200);
     }
@@ -58,6 +75,20 @@ public final class QueueRoutes implements RouteFamily {
             }
         } catch (Exception e) {
             // ComfyUI treats an unreadable body as {}: a global interrupt
+        }
+        Principal p = Access.principal(ex);
+        if (!Access.seesAll(p)) {
+            // A user stops only its own prompt, and always by id: a global interrupt could hit the
+            // next prompt, someone else's, if the running one ends meanwhile.
+            Optional<QueueItem> running = queue.running();
+            if (running.isEmpty() || (promptId != null && !promptId.isEmpty() && !running.get().promptId().equals(promptId))) {
+                ex.empty(200); // nothing of that id runs: ComfyUI does nothing either
+                return;
+            }
+            if (!p.user().equals(Access.ownerOf(running.get().extraData()))) {
+                throw AuthErrors.forbidden("The running prompt belongs to another user.");
+            }
+            promptId = running.get().promptId();
         }
         worker.interrupt(promptId);
         ex.empty(200);

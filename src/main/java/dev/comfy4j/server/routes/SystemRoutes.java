@@ -18,6 +18,10 @@ import java.util.Locale;
 public final class SystemRoutes implements RouteFamily {
     /** The ComfyUI release whose API comfy4j answers. */
     public static final String COMFYUI_VERSION = "0.3.64";
+    /** The web editor release ComfyUI 0.3.64 pins ({@code comfyui-frontend-package}); the editor compares its own version with it. */
+    public static final String REQUIRED_FRONTEND_VERSION = "1.27.10";
+    /** The workflow-templates package ComfyUI 0.3.64 pins ({@code comfyui-workflow-templates}). */
+    public static final String REQUIRED_TEMPLATES_VERSION = "0.1.95";
 
     private final ServerConfig config;
     private final Engine engine;
@@ -51,9 +55,11 @@ public final class SystemRoutes implements RouteFamily {
         system.put("ram_total", memory.ramTotal());
         system.put("ram_free", memory.ramFree());
         system.put("comfyui_version", COMFYUI_VERSION);
-        system.putNull("required_frontend_version");
+        system.put("required_frontend_version", REQUIRED_FRONTEND_VERSION);
+        // comfy4j ships its own templates, not the Python package, so "installed" stays null as in a
+        // ComfyUI without comfyui-workflow-templates (docs/compatibility.md, web editor).
         system.putNull("installed_templates_version");
-        system.putNull("required_templates_version");
+        system.put("required_templates_version", REQUIRED_TEMPLATES_VERSION);
         system.put("python_version", "comfy4j " + App.VERSION + " on Java " + Runtime.version());
         system.put("pytorch_version", "libtorch " + TorchRuntime.version() + " (JavaCPP)");
         system.put("embedded_python", false);

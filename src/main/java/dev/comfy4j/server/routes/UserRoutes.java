@@ -13,6 +13,7 @@ import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.RouteFamily;
 import dev.comfy4j.server.Router;
+import dev.comfy4j.server.auth.Access;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -30,6 +31,7 @@ import java.util.Optional;
 public final class UserRoutes implements RouteFamily {
     private final Users users;
     private final Settings settings;
+    private final java.util.Map<String, Settings> settingsByUser = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UserRoutes(Users users) {
         this.users = users;
@@ -38,20 +40,20 @@ public final class UserRoutes implements RouteFamily {
 
     @Override
     public void register(Router router) {
-        router.get("/users", ex -> ex.json(users.describe()));
+        router.get("/users", ex -> ex.json(users(ex).describe()));
         router.post("/users", this::createUser);
-        router.get("/settings", ex -> ex.json(settings.read()));
+        router.get("/settings", ex -> ex.json(settings(ex).read()));
         router.get("/settings/{id}", ex -> {
-            JsonNode value = settings.read().get(ex.pathParam("id"));
+            JsonNode value = settings(ex).read().get(ex.pathParam("id"));
             ex.json(value == null ? Json.MAPPER.nullNode() : value);
         });
         router.post("/settings", ex -> {
             // The reference answers 500 to anything but an object; we answer 400.
-            settings.merge(ex.jsonObjectBody());
+            settings(ex).merge(ex.jsonObjectBody());
             ex.empty(200);
         });
         router.post("/settings/{id}", ex -> {
-            settings.set(ex.pathParam("id"), ex.jsonBody());
+            settings(ex).set(ex.pathParam("id"), ex.jsonBody());
             ex.empty(200);
         });
         router.get("/userdata", this::listV1);
@@ -60,6 +62,17 @@ public final class UserRoutes implements RouteFamily {
         router.post("/userdata/{file}", this::write);
         router.delete("/userdata/{file}", this::delete);
         router.post("/userdata/{file}/move/{dest}", this::move);
+    }
+
+    /** The user folder a request acts in: {@code default}, or with authentication the token's user. */
+    private Users users(Exchange ex) {
+        String user = Access.user(ex);
+        return user == null ? users : users.forUser(user);
+    }
+
+    private Settings settings(Exchange ex) {
+        String user = Access.user(ex);
+        return user == null ? settings : settingsByUser.computeIfAbsent(user, u -> new Settings(users.forUser(u)));
     }
 
     private void createUser(Exchange ex) throws IOException {
@@ -78,13 +91,13 @@ public final class UserRoutes implements RouteFamily {
     private void listV1(Exchange ex) throws IOException {
         String dir = ex.query("dir");
         if (dir == null || dir.isEmpty()) throw HttpError.text(400, "Directory not provided");
-        Path path = users.resolve(dir, true).orElseThrow(() -> HttpError.text(403, "Invalid directory"));
+        Path path = users(ex).resolve(dir, true).orElseThrow(() -> HttpError.text(403, "Invalid directory"));
         if (!Files.exists(path)) throw HttpError.text(404, "Directory not found");
         boolean recurse = "true".equals(lower(ex.query("recurse")));
         boolean fullInfo = "true".equals(lower(ex.query("full_info")));
         boolean split = "true".equals(lower(ex.query("split")));
         List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(path)) globFiles(users.userRoot(), path, recurse, files);
+        if (Files.isDirectory(path)) globFiles(users(ex).userRoot(), path, recurse, files);
         ArrayNode out = Json.array();
         for (Path f : files) {
             String rel = SafePaths.slashed(path.relativize(f));
@@ -133,9 +146,9 @@ public final class UserRoutes implements RouteFamily {
 
     private void listV2(Exchange ex) {
         String requested = Optional.ofNullable(ex.query("path")).map(Users::percentDecode).orElse("");
-        Path base = users.userRoot();
+        Path base = users(ex).userRoot();
         boolean whole = requested.isEmpty() || requested.equals("/");
-        Path target = whole ? base : users.resolve(requested, false)
+        Path target = whole ? base : users(ex).resolve(requested, false)
                 .orElseThrow(() -> HttpError.text(400, "Invalid path requested"));
         if (!Files.exists(target)) {
             if (whole) {
@@ -197,7 +210,7 @@ public final class UserRoutes implements RouteFamily {
     private Path userFile(Exchange ex, String param, boolean mustExist) {
         String file = ex.pathParam(param);
         if (file == null || file.isEmpty()) throw HttpError.empty(400);
-        Path path = users.resolve(file, true).orElseThrow(() -> HttpError.empty(403));
+        Path path = users(ex).resolve(file, true).orElseThrow(() -> HttpError.empty(403));
         if (mustExist && !Files.exists(path)) throw HttpError.empty(404);
         return path;
     }
@@ -220,7 +233,7 @@ public final class UserRoutes implements RouteFamily {
             // The reference sends an empty 400 with the reason phrase below; Jetty sends no custom reason.
             throw HttpError.badRequest("Invalid filename. Please avoid special characters like :\\/*?\"<>|");
         }
-        ex.json(describe(path, fullInfo));
+        ex.json(describe(ex, path, fullInfo));
     }
 
     private void delete(Exchange ex) throws IOException {
@@ -243,11 +256,11 @@ public final class UserRoutes implements RouteFamily {
         } catch (FileAlreadyExistsException e) {
             throw HttpError.text(409, "File already exists");
         }
-        ex.json(describe(dest, fullInfo));
+        ex.json(describe(ex, dest, fullInfo));
     }
 
-    private JsonNode describe(Path path, boolean fullInfo) throws IOException {
-        String rel = SafePaths.slashed(users.userRoot().relativize(path));
+    private JsonNode describe(Exchange ex, Path path, boolean fullInfo) throws IOException {
+        String rel = SafePaths.slashed(users(ex).userRoot().relativize(path));
         return fullInfo ? fileInfo(path, rel) : TextNode.valueOf(rel);
     }
 

@@ -1,0 +1,64 @@
+package dev.comfy4j.model.sd;
+
+import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.model.ModelManager.LoadedStateDict;
+import dev.comfy4j.model.StateDict;
+import dev.comfy4j.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one component of a model file through the {@link ModelManager}, and says so in the log with
+ * the time it took and its size, as ComfyUI reports its loads.
+ *
+ * <p>The file itself is opened (memory-mapped) once through {@link ModelManager#checkpoint}, and each
+ * component built from it holds a lease on it for as long as the component is loaded: a UNet, a text
+ * encoder and a VAE of one checkpoint share one mapping, and weights used in place stay valid.
+ */
+final class ComponentLoads {
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentLoads.class);
+
+    /** Builds a component from the weights of a file (all of it: the builder picks its prefix). */
+    @FunctionalInterface
+    interface Builder<T extends AutoCloseable> {
+        T build(StateDict weights) throws Exception;
+    }
+
+    private ComponentLoads() {}
+
+    /**
+     * The component {@code kind} of {@code file}, whose weights are the keys under {@code prefix},
+     * built by {@code builder} when the manager does not hold it already. {@code computeBytesPerStored}
+     * is how many bytes the component holds per stored byte (1 when weights are used in place, 2 when
+     * fp16 weights are widened to fp32 once), for the manager's memory budget.
+     */
+    static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
+            Path file, String prefix, double computeBytesPerStored, Builder<T> builder) throws Exception {
+        String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix;
+        return manager.acquire(key, 0, () -> {
+            long start = System.nanoTime();
+            ModelManager.Lease<LoadedStateDict> weights = manager.checkpoint(file);
+            try {
+                StateDict sd = weights.model().stateDict();
+                T component = builder.build(sd);
+                long bytes = (long) (storedBytes(sd, prefix) * computeBytesPerStored);
+                LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
+                        String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
+                return new LoadedComponent<>(component, bytes, weights);
+            } catch (Exception | Error e) {
+                weights.close();
+                throw e;
+            }
+        });
+    }
+
+    static long storedBytes(StateDict sd, String prefix) {
+        long n = 0;
+        for (Map.Entry<String, Tensor> e : sd.tensors().entrySet()) {
+            if (e.getKey().startsWith(prefix)) n += e.getValue().nbytes();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.comfy4j.model.unet;
+
+import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+
+/**
+ * ComfyUI's {@code CrossAttention}: q from the features, k and v from the context (the features
+ * themselves for self-attention), multi-head attention, output projection. The attention itself is
+ * libtorch's {@code scaled_dot_product_attention} (scale 1/sqrt(head_dim)); ComfyUI on the CPU uses
+ * its sub-quadratic attention, which computes the same softmax(qk^T/sqrt(d))v in other chunks.
+ */
+final class CrossAttention {
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final Linear toOut;
+    private final long heads;
+
+    CrossAttention(WeightLoader w, String name, long queryDim, long contextDim, long heads, long headDim) {
+        long inner = heads * headDim;
+        toQ = new Linear(w, name + ".to_q", queryDim, inner, false);
+        toK = new Linear(w, name + ".to_k", contextDim, inner, false);
+        toV = new Linear(w, name + ".to_v", contextDim, inner, false);
+        toOut = new Linear(w, name + ".to_out.0", inner, queryDim, true);
+        this.heads = heads;
+    }
+
+    /** {@code context} null means self-attention. */
+    Tensor forward(Tensor x, Tensor context) {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor kv = context == null ? x : context;
+            Tensor out = attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads);
+            return scope.keep(toOut.forward(out));
+        }
+    }
+
+    /** q [B, N, H*D], k and v [B, M, H*D] -> [B, N, H*D] ({@code attention_pytorch}). */
+    static Tensor attention(Tensor q, Tensor k, Tensor v, long heads) {
+        long b = q.size(0);
+        long inner = q.size(2);
+        long d = inner / heads;
+        Tensor qh = q.view(b, -1, heads, d).transpose(1, 2);
+        Tensor kh = k.view(b, -1, heads, d).transpose(1, 2);
+        Tensor vh = v.view(b, -1, heads, d).transpose(1, 2);
+        Tensor out = Functional.scaledDotProductAttention(qh, kh, vh, null);
+        return out.transpose(1, 2).reshape(b, -1, inner);
+    }
+}

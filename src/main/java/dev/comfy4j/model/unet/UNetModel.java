@@ -1,0 +1,229 @@
+package dev.comfy4j.model.unet;
+
+import dev.comfy4j.model.LoadedModel;
+import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.UnetConfig;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Device;
+import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The LDM UNet of SD1.x and SD2.x (ComfyUI's {@code openaimodel.UNetModel} as its SD configurations
+ * build it): timestep embedding, input blocks of res blocks and spatial transformers with
+ * downsamplers, a middle block, output blocks that concatenate the skip connections, and the output
+ * head. Computes in float32, as ComfyUI does on the CPU.
+ *
+ * <p>Weights come from a {@link StateDict} under a key prefix ({@code model.diffusion_model.}); see
+ * {@link WeightStorage} for how they are held. The state dict must stay open while this model is
+ * used. Not thread-safe: one forward at a time (libtorch parallelises each op).
+ */
+public final class UNetModel implements LoadedModel {
+    private final UnetConfig config;
+    private final WeightLoader weights;
+    private final Device device;
+    private final long modelChannels;
+    private final Linear timeEmbed0;
+    private final Linear timeEmbed2;
+    private final Linear labelEmbed0;
+    private final Linear labelEmbed2;
+    private final List<List<UnetLayer>> inputBlocks = new ArrayList<>();
+    private final List<UnetLayer> middleBlock = new ArrayList<>();
+    private final List<List<UnetLayer>> outputBlocks = new ArrayList<>();
+    private final GroupNorm outNorm;
+    private final Conv2d outConv;
+
+    private UNetModel(WeightLoader w, UnetConfig c, AttentionHeads heads, Device device) {
+        if (c.temporal()) throw new IllegalArgumentException("video UNets (temporal layers) are not supported");
+        if (c.contextDim() == null) throw new IllegalArgumentException("the UNet has no cross-attention context width");
+        this.config = c;
+        this.device = device;
+        this.weights = w;
+        long mc = c.modelChannels();
+        this.modelChannels = mc;
+        long embDim = mc * 4;
+        long ctx = c.contextDim();
+        boolean linear = c.useLinearInTransformer();
+        timeEmbed0 = new Linear(w, "time_embed.0", mc, embDim, true);
+        timeEmbed2 = new Linear(w, "time_embed.2", embDim, embDim, true);
+        if (c.admInChannels() != null) {
+            labelEmbed0 = new Linear(w, "label_emb.0.0", c.admInChannels(), embDim, true);
+            labelEmbed2 = new Linear(w, "label_emb.0.2", embDim, embDim, true);
+        } else {
+            labelEmbed0 = labelEmbed2 = null;
+        }
+
+        Conv2d convIn = new Conv2d(w, "input_blocks.0.0", c.inChannels(), mc, 3, 1, 1);
+        inputBlocks.add(List.of((x, e, context, shape) -> convIn.forward(x)));
+        Deque<Long> skipChannels = new ArrayDeque<>();
+        skipChannels.push(mc);
+        Deque<Integer> depths = new ArrayDeque<>(c.transformerDepth());
+        long ch = mc;
+        int levels = c.channelMult().size();
+        for (int level = 0; level < levels; level++) {
+            for (int r = 0; r < c.numResBlocks().get(level); r++) {
+                String name = "input_blocks." + inputBlocks.size();
+                long out = mc * c.channelMult().get(level);
+                List<UnetLayer> layers = new ArrayList<>();
+                layers.add(new ResBlock(w, name + ".0", ch, out, embDim));
+                ch = out;
+                int depth = depths.isEmpty() ? 0 : depths.removeFirst();
+                if (depth > 0) {
+                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear));
+                }
+                inputBlocks.add(layers);
+                skipChannels.push(ch);
+            }
+            if (level != levels - 1) {
+                inputBlocks.add(List.of(new Downsample(w, "input_blocks." + inputBlocks.size() + ".0", ch)));
+                skipChannels.push(ch);
+            }
+        }
+
+        if (c.transformerDepthMiddle() >= -1) {
+            middleBlock.add(new ResBlock(w, "middle_block.0", ch, ch, embDim));
+            if (c.transformerDepthMiddle() >= 0) {
+                middleBlock.add(new SpatialTransformer(w, "middle_block.1", ch, heads.heads(ch), heads.headDim(ch),
+                        c.transformerDepthMiddle(), ctx, linear));
+                middleBlock.add(new ResBlock(w, "middle_block.2", ch, ch, embDim));
+            }
+        }
+
+        // transformer_depth_output lists the output blocks last to first (ComfyUI pops from its end).
+        List<Integer> outputDepths = new ArrayList<>(c.transformerDepthOutput());
+        for (int level = levels - 1; level >= 0; level--) {
+            int n = c.numResBlocks().get(level);
+            for (int i = 0; i <= n; i++) {
+                String name = "output_blocks." + outputBlocks.size();
+                long skip = skipChannels.pop();
+                long out = mc * c.channelMult().get(level);
+                List<UnetLayer> layers = new ArrayList<>();
+                layers.add(new ResBlock(w, name + ".0", ch + skip, out, embDim));
+                ch = out;
+                int depth = outputDepths.isEmpty() ? 0 : outputDepths.removeLast();
+                if (depth > 0) {
+                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear));
+                }
+                if (level > 0 && i == n) layers.add(new Upsample(w, name + "." + layers.size(), ch));
+                outputBlocks.add(layers);
+            }
+        }
+        outNorm = new GroupNorm(w, "out.0", ch, 1e-5);
+        outConv = new Conv2d(w, "out.2", mc, c.outChannels(), 3, 1, 1);
+    }
+
+    /**
+     * Builds the UNet whose weights are under {@code prefix} in {@code sd}, with ComfyUI's head split
+     * for the configuration, on {@code device}.
+     */
+    public static UNetModel load(StateDict sd, String prefix, UnetConfig config, WeightStorage storage, Device device) {
+        return load(sd, prefix, config, AttentionHeads.forConfig(config), storage, device);
+    }
+
+    public static UNetModel load(StateDict sd, String prefix, UnetConfig config, AttentionHeads heads, WeightStorage storage,
+            Device device) {
+        WeightLoader weights = new WeightLoader(sd, prefix, storage, device);
+        try {
+            return new UNetModel(weights, config, heads, device);
+        } catch (RuntimeException e) {
+            weights.close(); // a missing or misshapen weight: free what was converted so far
+            throw e;
+        }
+    }
+
+    public UnetConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * The model output (eps or v) for features {@code x} [B, C, H, W], float {@code timesteps} [B] and
+     * {@code context} [B, L, contextDim]. The result has x's dtype and belongs to the caller's scope.
+     */
+    public Tensor forward(Tensor x, Tensor timesteps, Tensor context) {
+        return forward(x, timesteps, context, null);
+    }
+
+    /** As {@link #forward(Tensor, Tensor, Tensor)}, with the extra embedding {@code y} [B, adm] of SDXL-type UNets. */
+    public Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y) {
+        checkInputs(x, timesteps, context, y);
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor emb = timeEmbed2.forward(Functional.silu(timeEmbed0.forward(TimestepEmbedding.of(timesteps, modelChannels))));
+            if (labelEmbed0 != null) emb = emb.add(labelEmbed2.forward(Functional.silu(labelEmbed0.forward(y.to(DType.F32)))));
+            Tensor embActivated = Functional.silu(emb);
+            Tensor ctx = context.to(DType.F32);
+
+            Tensor h = x.to(DType.F32);
+            Deque<Tensor> skips = new ArrayDeque<>();
+            for (List<UnetLayer> block : inputBlocks) {
+                h = run(block, h, embActivated, ctx, null);
+                skips.push(h);
+            }
+            h = run(middleBlock, h, embActivated, ctx, null);
+            for (List<UnetLayer> block : outputBlocks) {
+                Tensor skip = skips.pop();
+                Tensor joined = Tensor.cat(List.of(h, skip), 1);
+                h.close();
+                skip.close();
+                long[] outputShape = skips.isEmpty() ? null : skips.peek().shape();
+                h = run(block, joined, embActivated, ctx, outputShape);
+                joined.close();
+            }
+            Tensor out = outConv.forward(Functional.silu(outNorm.forward(h)));
+            return scope.keep(out.dtype() == x.dtype() ? out : out.to(x.dtype()));
+        }
+    }
+
+    /** Runs a block's layers, closing each intermediate result as soon as the next layer has used it. */
+    private static Tensor run(List<UnetLayer> block, Tensor x, Tensor emb, Tensor context, long[] outputShape) {
+        Tensor h = x;
+        for (UnetLayer layer : block) {
+            Tensor next = layer.forward(h, emb, context, outputShape);
+            if (h != x) h.close();
+            h = next;
+        }
+        return h;
+    }
+
+    private void checkInputs(Tensor x, Tensor timesteps, Tensor context, Tensor y) {
+        long[] xs = x.shape();
+        if (xs.length != 4 || xs[1] != config.inChannels()) {
+            throw new IllegalArgumentException("the UNet takes latents of shape [B, " + config.inChannels()
+                    + ", H, W], got " + Arrays.toString(xs));
+        }
+        long b = xs[0];
+        long[] cs = context.shape();
+        if (cs.length != 3 || cs[0] != b || cs[2] != config.contextDim()) {
+            throw new IllegalArgumentException("the UNet takes a context of shape [" + b + ", L, " + config.contextDim()
+                    + "], got " + Arrays.toString(cs));
+        }
+        if (timesteps.dim() != 1 || timesteps.size(0) != b) {
+            throw new IllegalArgumentException("the UNet takes one timestep per batch entry (" + b + "), got "
+                    + Arrays.toString(timesteps.shape()));
+        }
+        if ((config.admInChannels() != null) != (y != null)) {
+            throw new IllegalArgumentException(config.admInChannels() != null
+                    ? "this UNet needs the extra embedding y of width " + config.admInChannels() : "this UNet takes no extra embedding y");
+        }
+    }
+
+    /** Bytes of the weight copies this model holds (0 when it computes from the memory-mapped file). */
+    @Override
+    public long byteSize() {
+        return weights.ownedBytes();
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.comfy4j.model.unet;
+
+import dev.comfy4j.model.StateDict;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Device;
+import dev.comfy4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Takes a model's weights out of a state dict under a key prefix, in the chosen {@link WeightStorage}.
+ * Copies it makes belong to the model and are closed by {@link #close()}; zero-copy views (float32
+ * weights, or any weight under {@link WeightStorage#CAST_PER_CALL}) stay owned by the state dict, which
+ * must therefore stay open while the model is used.
+ */
+final class WeightLoader implements AutoCloseable {
+    private final StateDict stateDict;
+    private final String prefix;
+    private final WeightStorage storage;
+    private final Device device;
+    private final List<Tensor> owned = new ArrayList<>();
+    private long ownedBytes;
+
+    WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device) {
+        this.stateDict = stateDict;
+        this.prefix = prefix;
+        this.storage = storage;
+        this.device = device;
+    }
+
+    /** The weight {@code prefix + name}, which must exist with {@code shape} (null: any shape). */
+    Param param(String name, long... shape) {
+        Tensor t = stateDict.get(prefix + name);
+        if (t == null) throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' is missing from the checkpoint");
+        if (shape.length > 0 && !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected " + Arrays.toString(shape));
+        }
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' is " + t.dtype() + ", not a float type");
+        }
+        if (t.dtype() == DType.F32 && t.device().equals(device)) return new Param(t, DType.F32, device, false);
+        if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, DType.F32, device, true);
+        // A copy the model owns: converted to float32 (and moved to the device) once.
+        Tensor copy = t.to(device, DType.F32).escapeScope();
+        owned.add(copy);
+        ownedBytes += copy.nbytes();
+        return new Param(copy, DType.F32, device, false);
+    }
+
+    /** Bytes of the copies this loader made. */
+    long ownedBytes() {
+        return ownedBytes;
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : owned) t.close();
+        owned.clear();
+        ownedBytes = 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.comfy4j.bench;
+
+import dev.comfy4j.model.ArchitectureDetector;
+import dev.comfy4j.model.ModelArchitecture;
+import dev.comfy4j.model.ModelFiles;
+import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.unet.CfgDenoiser;
+import dev.comfy4j.model.unet.DiffusionModel;
+import dev.comfy4j.model.unet.ModelSamplingDiscrete;
+import dev.comfy4j.model.unet.UNetModel;
+import dev.comfy4j.model.unet.WeightStorage;
+import dev.comfy4j.support.TestCheckpoints;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Device;
+import dev.comfy4j.tensor.RuntimeOptions;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import dev.comfy4j.tensor.TorchGenerator;
+import dev.comfy4j.tensor.TorchRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One SD1.5 denoiser call at 512x512 (a 64x64 latent) with cfg 7.5, cond and uncond batched into one
+ * UNet call of batch 2, as a KSampler step runs it. Prints each call's time, the median, the peak RSS
+ * (VmHWM) and the load average before and after.
+ *
+ * <p>Usage: UnetBench [storage FLOAT32_COPY|CAST_PER_CALL] [threads] [calls] [checkpoint]; the checkpoint
+ * defaults to the random SD1.5 file of the numeric goldens.
+ */
+public final class UnetBench {
+    private UnetBench() {}
+
+    public static void main(String[] args) throws Exception {
+        WeightStorage storage = args.length > 0 ? WeightStorage.valueOf(args[0]) : WeightStorage.FLOAT32_COPY;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        int calls = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();
+        System.out.printf("load average before: %s%n", loadAverage());
+        TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
+        System.out.printf("libtorch %s, %s, %d threads, storage %s%n", TorchRuntime.version(), s.device(), s.threads(), storage);
+
+        long t0 = System.nanoTime();
+        try (StateDict sd = ModelFiles.loadStateDict(checkpoint)) {
+            ModelArchitecture arch = ArchitectureDetector.detect(sd);
+            try (DiffusionModel model = new DiffusionModel(
+                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), storage, Device.CPU), ModelSamplingDiscrete.of(arch.prediction()));
+                    TorchGenerator g = TorchGenerator.cpu(42);
+                    TensorScope ignored = TensorScope.open()) {
+                System.out.printf("UNet ready in %.2f s (%d MB of weight copies), RSS %d MB%n", (System.nanoTime() - t0) / 1e9,
+                        model.byteSize() >> 20, status("VmRSS:") >> 10);
+                Tensor x = Tensor.randn(g, DType.F32, 1, 4, 64, 64).mul(14.6);
+                Tensor cond = Tensor.randn(g, DType.F32, 1, 77, 768);
+                Tensor uncond = Tensor.randn(g, DType.F32, 1, 77, 768);
+                Tensor sigma = Tensor.fromFloats(new float[]{14.614642f}, 1);
+                CfgDenoiser denoiser = new CfgDenoiser();
+                double[] seconds = new double[calls];
+                for (int i = 0; i <= calls; i++) {
+                    try (TensorScope step = TensorScope.open()) {
+                        long t = System.nanoTime();
+                        denoiser.denoise(model, x, sigma, cond, uncond, 7.5);
+                        double sec = (System.nanoTime() - t) / 1e9;
+                        System.out.printf("%s call: %.2f s, RSS %d MB%n", i == 0 ? "warm-up" : "timed", sec, status("VmRSS:") >> 10);
+                        if (i > 0) seconds[i - 1] = sec;
+                    }
+                }
+                Arrays.sort(seconds);
+                System.out.printf("denoiser call 64x64 latent, cfg batch 2: median %.2f s, best %.2f s over %d calls%n",
+                        seconds[calls / 2], seconds[0], calls);
+            }
+        }
+        System.out.printf("peak RSS (VmHWM) %d MB%n", status("VmHWM:") >> 10);
+        System.out.printf("load average after: %s%n", loadAverage());
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+
+    /** A /proc/self/status field in kB. */
+    private static long status(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+        }
+        return -1;
+    }
+}
