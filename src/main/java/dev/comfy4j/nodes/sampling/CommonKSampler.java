@@ -58,7 +58,8 @@ final class CommonKSampler {
                         guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
                         latent.noiseMask(), guided.latentScaleFactor(), run);
             }
-            return latent.withSamples(scope.keep(out));
+            // the output cache owns the result, as with the VAE nodes
+            return latent.withSamples(scope.keep(out).escapeScope());
         }
     }
 
