@@ -52,6 +52,10 @@ public final class TorchRuntime {
         enableHugePageAllocations();
         extractNatives();
         Loader.load(torch.class);
+        // NNPACK cannot initialise on CPUs it does not know (these AMD EPYCs among them) and then
+        // warns on every convolution; libtorch falls back to oneDNN either way, so nothing changes
+        // but the log.
+        torch.globalContext().setUserEnabledNNPACK(false);
         int threads = resolveThreads(options.threads());
         torch.set_num_threads(threads);
         boolean cuda = cudaAvailable();

@@ -32,8 +32,10 @@ class ResolveInsideTest {
             assertThat(folders.resolveInside("checkpoints", "../checkpoints/sd/a.safetensors")).isPresent();
             assertThat(folders.resolveInside("checkpoints", "../../elsewhere/b.safetensors")).isEmpty();
             assertThat(folders.resolveInside("checkpoints", elsewhere.resolve("b.safetensors").toString())).isEmpty();
+            // A link the administrator placed in a model folder is followed, as ComfyUI does.
             Files.createSymbolicLink(checkpoints.resolve("out.safetensors"), elsewhere.resolve("b.safetensors"));
-            assertThat(folders.resolveInside("checkpoints", "out.safetensors")).isEmpty();
+            assertThat(folders.resolveInside("checkpoints", "out.safetensors")).contains(checkpoints.resolve("out.safetensors"));
+            assertThat(folders.resolveInside("checkpoints", "sd/../../../elsewhere/b.safetensors")).isEmpty();
             assertThat(folders.resolveInside("checkpoints", "")).isEmpty();
             assertThat(folders.resolveInside("checkpoints", ".")).isEmpty();
             assertThat(folders.resolveInside("checkpoints", "a\0b")).isEmpty();

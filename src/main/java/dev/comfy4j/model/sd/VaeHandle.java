@@ -12,7 +12,8 @@ import java.nio.file.Path;
 public record VaeHandle(ModelManager manager, Path file, String prefix) {
     /** The loaded VAE, for the duration of one computation. */
     public ModelManager.Lease<LoadedComponent<Vae>> acquire() throws Exception {
-        return ComponentLoads.acquire(manager, "VAE", file, prefix, 2.0,
+        // The weights stay fp16 and memory-mapped; each op widens the one it uses.
+        return ComponentLoads.acquire(manager, "VAE", file, prefix, 1.0,
                 weights -> new Vae(AutoencoderKL.fromStateDict(weights, prefix)));
     }
 

@@ -1,6 +1,7 @@
 package dev.comfy4j.model.clip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.SafetensorsWriter;
@@ -75,6 +76,25 @@ class ClipTextModelTest {
             List<List<WeightedToken>> batch = List.of(sequence(WeightedToken.token(320, 1, 1)));
             assertThat(fromFp32.forward(batch, -1).last().toFloatArray()).containsExactly(model.forward(batch, -1).last().toFloatArray());
         }
+    }
+
+    @Test
+    void aStandaloneFileOpensAsAModelThatOwnsIt() throws Exception {
+        try (ClipTextModel opened = ClipTextModel.open(dir.resolve("clip16.safetensors")); TensorScope ignored = TensorScope.open()) {
+            List<List<WeightedToken>> batch = List.of(sequence(WeightedToken.token(2368, 1, 1)));
+            assertThat(opened.layerCount()).isEqualTo(LAYERS);
+            assertThat(opened.forward(batch, -1).last().toFloatArray()).containsExactly(model.forward(batch, -1).last().toFloatArray());
+        }
+    }
+
+    @Test
+    void weightsWithoutACLipModelAreRefusedWithTheReason() throws Exception {
+        Path other = dir.resolve("not_clip.safetensors");
+        try (TensorScope ignored = TensorScope.open()) {
+            SafetensorsWriter.write(other, Map.of("model.diffusion_model.input_blocks.0.0.weight", Tensor.ones(DType.F16, 4, 4)), Map.of());
+        }
+        assertThatThrownBy(() -> ClipTextModel.open(other)).isInstanceOf(dev.comfy4j.model.ModelFileException.class)
+                .hasMessageContaining("not_clip.safetensors").hasMessageContaining("embeddings.token_embedding.weight");
     }
 
     @Test
