@@ -1,0 +1,75 @@
+package dev.comfy4j.nodes.sampling;
+
+import dev.comfy4j.nodes.NodeContext;
+import dev.comfy4j.nodes.conditioning.Conditioning;
+import dev.comfy4j.nodes.latent.Latent;
+import dev.comfy4j.sampling.GuidedModel;
+import dev.comfy4j.sampling.KSamplerPipeline;
+import dev.comfy4j.sampling.Sampler;
+import dev.comfy4j.sampling.Samplers;
+import dev.comfy4j.sampling.SamplingContext;
+import dev.comfy4j.sampling.Schedulers;
+import dev.comfy4j.sampling.SigmaSelection;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Noise;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * ComfyUI's {@code nodes.common_ksampler} with {@code comfy.sample.sample} and {@code KSampler.sample}:
+ * the initial noise ({@code prepare_noise} with the latent's batch_index, or zeros), the sigmas
+ * (denoise, start/end steps), progress after every step, and the output latent (a copy of the input
+ * with new samples). Conditioning: the first entry's cross-attention tensor of each side.
+ */
+final class CommonKSampler {
+    private CommonKSampler() {}
+
+    /** One run's settings, as the KSampler nodes read them. */
+    record Settings(BigInteger seed, int steps, double cfg, String samplerName, String schedulerName, double denoise,
+                    boolean disableNoise, Integer startStep, Integer lastStep, boolean forceFullDenoise) {}
+
+    static Latent run(SamplingModels models, Object model, Conditioning positive, Conditioning negative, Latent latent,
+            Settings s, NodeContext context) throws Exception {
+        Sampler sampler = Samplers.byName(s.samplerName());
+        Tensor samples = latent.samples();
+        long seed = s.seed().longValue(); // torch.manual_seed keeps the low 64 bits
+        try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open()) {
+            float[] sigmas = SigmaSelection.forDenoise(guided.modelSampling(), s.samplerName(),
+                    Schedulers.byName(s.schedulerName()), s.steps(), s.denoise());
+            if (s.lastStep() != null && s.lastStep() < sigmas.length - 1) {
+                sigmas = java.util.Arrays.copyOf(sigmas, s.lastStep() + 1);
+                if (s.forceFullDenoise()) sigmas[sigmas.length - 1] = 0f;
+            }
+            if (s.startStep() != null) {
+                if (s.startStep() < sigmas.length - 1) sigmas = java.util.Arrays.copyOfRange(sigmas, s.startStep(), sigmas.length);
+                else return latent; // ComfyUI returns the input latent itself
+            }
+            Tensor noise = s.disableNoise()
+                    ? Tensor.zeros(DType.F32, samples.shape())
+                    : Noise.prepare(seed, samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
+            Tensor positiveContext = first(positive, "positive");
+            Tensor negativeContext = first(negative, "negative");
+            Tensor out;
+            try (SamplingContext run = new SamplingContext(seed,
+                    (step, total, x, denoised) -> context.progress(step + 1, total), context::checkInterrupt)) {
+                out = KSamplerPipeline.sample(guided.guided(positiveContext, negativeContext, s.cfg()),
+                        guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
+                        latent.noiseMask(), guided.latentScaleFactor(), run);
+            }
+            // the output cache owns the result, as with the VAE nodes
+            return latent.withSamples(scope.keep(out).escapeScope());
+        }
+    }
+
+    private static Tensor first(Conditioning c, String side) {
+        if (c.size() == 0) throw new IllegalArgumentException("the " + side + " conditioning is empty");
+        return c.get(0).cond();
+    }
+
+    private static int[] batchIndex(List<Long> index) {
+        if (index == null) return null;
+        return index.stream().mapToInt(Long::intValue).toArray();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.comfy4j.nodes.sampling;
+
+import dev.comfy4j.model.sd.ModelHandle;
+import dev.comfy4j.python.PyError;
+import dev.comfy4j.sampling.DiffusionGuidedModel;
+import dev.comfy4j.sampling.GuidedModel;
+
+/** Opens a MODEL input (a {@link ModelHandle}) for one sampler run: the model lease lasts until the run closes it. */
+public final class ModelHandles implements SamplingModels {
+    @Override
+    public GuidedModel open(Object model) throws Exception {
+        if (!(model instanceof ModelHandle handle)) {
+            throw PyError.typeError("model must be a MODEL, not " + (model == null ? "None" : model.getClass().getSimpleName()));
+        }
+        var lease = handle.acquire();
+        try {
+            return new DiffusionGuidedModel(lease.model().get(), lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+}

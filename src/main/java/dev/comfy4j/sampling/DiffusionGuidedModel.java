@@ -1,0 +1,55 @@
+package dev.comfy4j.sampling;
+
+import dev.comfy4j.model.unet.CfgDenoiser;
+import dev.comfy4j.model.unet.DiffusionModel;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+
+/**
+ * A loaded {@link DiffusionModel} as the sampling pipeline uses it: its sigma table, the SD1.x latent
+ * scale, and ComfyUI's classifier-free guidance through {@link CfgDenoiser} with the sigma as a float32
+ * value per batch element (as {@code sigmas[i] * s_in}).
+ */
+public final class DiffusionGuidedModel implements GuidedModel {
+    private final DiffusionModel model;
+    private final AutoCloseable release;
+    private final ModelSampling sampling;
+    private final CfgDenoiser cfgDenoiser = new CfgDenoiser();
+
+    /** @param release what to close when the run ends (the model lease), or a no-op */
+    public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release) {
+        this.model = model;
+        this.release = release;
+        this.sampling = DiscreteModelSampling.of(model.modelSampling().sigmas(), model.modelSampling().logSigmas());
+    }
+
+    @Override
+    public ModelSampling modelSampling() {
+        return sampling;
+    }
+
+    @Override
+    public double latentScaleFactor() {
+        return KSamplerPipeline.SD15_SCALE_FACTOR;
+    }
+
+    @Override
+    public Denoiser guided(Tensor positiveContext, Tensor negativeContext, double cfg) {
+        return (x, sigma) -> {
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
+                return scope.keep(cfgDenoiser.denoise(model, x, s, positiveContext, negativeContext, cfg));
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            release.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing the model failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.comfy4j.sampling;
+
+/**
+ * What schedulers and samplers need from a model's noise parameterisation (ComfyUI's
+ * {@code model_sampling}): the discrete sigma table and the sigma &lt;-&gt; timestep maps. Values are
+ * float32 as ComfyUI's buffers hold them, widened to double.
+ */
+public interface ModelSampling {
+    /** The sigma table, ascending (ComfyUI's {@code sigmas} buffer; 1000 entries for SD1.x). */
+    float[] sigmas();
+
+    /** {@code sigmas()[0]}. */
+    double sigmaMin();
+
+    /** The last entry of {@code sigmas()}. */
+    double sigmaMax();
+
+    /** The index of the nearest log sigma: ComfyUI's {@code timestep(sigma)}. */
+    int timestep(double sigma);
+
+    /** ComfyUI's {@code sigma(t)}: log-linear interpolation in the table for a fractional timestep. */
+    double sigma(double timestep);
+}

@@ -1,0 +1,206 @@
+package dev.comfy4j.nodes.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.config.ServerConfig;
+import dev.comfy4j.engine.SharedFiles;
+import dev.comfy4j.json.Json;
+import dev.comfy4j.nodes.GraphBuilder;
+import dev.comfy4j.nodes.NodeContext;
+import dev.comfy4j.nodes.NodeInputs;
+import dev.comfy4j.nodes.ObjectInfo;
+import dev.comfy4j.nodes.ProcessingInterrupted;
+import dev.comfy4j.nodes.conditioning.Conditioning;
+import dev.comfy4j.nodes.latent.Latent;
+import dev.comfy4j.sampling.Denoiser;
+import dev.comfy4j.sampling.DiscreteModelSampling;
+import dev.comfy4j.sampling.GuidedModel;
+import dev.comfy4j.sampling.ModelSampling;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Noise;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+/** The KSampler nodes on a model whose guided prediction is a known function of the contexts. */
+class KSamplerNodesTest {
+    private static final ModelSampling SD15 = DiscreteModelSampling.sd15();
+    private static final double SCALE = 0.18215;
+
+    /** D = cond + (cond - uncond) * (cfg - 1) written out: the mean of each context, guided, as a constant. */
+    private static final class ConstantModel implements GuidedModel {
+        int opened;
+        int closed;
+        final List<Double> sigmas = new ArrayList<>();
+
+        @Override public ModelSampling modelSampling() { return SD15; }
+        @Override public double latentScaleFactor() { return SCALE; }
+
+        @Override
+        public Denoiser guided(Tensor positive, Tensor negative, double cfg) {
+            double p = positive.mean().item();
+            double n = negative.mean().item();
+            double d = n + (p - n) * cfg;
+            return (x, sigma) -> {
+                sigmas.add(sigma);
+                return x.mul(0).add(d);
+            };
+        }
+
+        @Override public void close() { closed++; }
+    }
+
+    @Test
+    void objectInfoEqualsComfyUIs() throws Exception {
+        JsonNode golden = SharedFiles.json("golden/comfyui/object_info.json");
+        SamplingModels none = m -> { throw new AssertionError("not called"); };
+        assertThat(Json.write(ObjectInfo.describe(new KSampler(none).schema()))).isEqualTo(Json.write(golden.get("KSampler")));
+        assertThat(Json.write(ObjectInfo.describe(new KSamplerAdvanced(none).schema())))
+                .isEqualTo(Json.write(golden.get("KSamplerAdvanced")));
+    }
+
+    @Test
+    void kSamplerRunsTheScheduleReportsEveryStepAndReturnsVaeSpace() throws Exception {
+        ConstantModel model = new ConstantModel();
+        RecordingContext context = new RecordingContext(i -> false);
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = inputs(model, "euler", "normal", 4, 1.0, 2.0);
+            Latent out = (Latent) new KSampler(m -> model).execute(NodeInputs.of(in), context).values().get(0);
+            // Euler's last step lands on D = 0.1 + (0.3 - 0.1) * 2 = 0.5 in model space
+            assertThat(out.samples().shape()).containsExactly(1, 4, 2, 2);
+            for (float v : out.samples().toFloatArray()) assertThat((double) v).isCloseTo(0.5 / SCALE, within(1e-3));
+        }
+        assertThat(context.progress).containsExactly("1/4", "2/4", "3/4", "4/4");
+        assertThat(model.sigmas).hasSize(4);
+        assertThat(model.sigmas.get(0)).isCloseTo(SD15.sigmaMax(), within(1e-5));
+        assertThat(model.closed).isEqualTo(1);
+    }
+
+    @Test
+    void advancedWindowsAndDisabledNoise() throws Exception {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = inputs(model, "euler", "karras", 6, 0, 1.0);
+            in.remove("denoise");
+            in.remove("seed");
+            in.put("noise_seed", BigInteger.valueOf(3));
+            in.put("add_noise", "disable");
+            in.put("start_at_step", 2L);
+            in.put("end_at_step", 4L);
+            in.put("return_with_leftover_noise", "enable");
+            Latent input = (Latent) in.get("latent_image");
+            Latent out = (Latent) new KSamplerAdvanced(m -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false))
+                    .values().get(0);
+            // steps 2 and 3 of 6 karras sigmas, leftover noise kept (no forced 0 at the end)
+            float[] karras = dev.comfy4j.sampling.Schedulers.byName("karras").sigmas(SD15, 6);
+            assertThat(model.sigmas).hasSize(2);
+            assertThat(model.sigmas.get(0)).isCloseTo(karras[2], within(1e-6));
+            // zero noise and an empty latent: x stays 0 + moves towards D = 0.3 by Euler steps
+            double x = 0;
+            for (int i = 2; i < 4; i++) x = x + (x - 0.3) / karras[i] * (karras[i + 1] - karras[i]);
+            assertThat((double) out.samples().toFloatArray()[0]).isCloseTo(x / SCALE, within(1e-4));
+
+            in.put("start_at_step", 7L);
+            Latent same = (Latent) new KSamplerAdvanced(m -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false))
+                    .values().get(0);
+            assertThat(same).isSameAs(input);
+        }
+    }
+
+    @Test
+    void theInitialNoiseIsPrepareNoiseOfTheSeed() throws Exception {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            // denoise 0.5 with the identity-like model D = 0: one Euler step scales x by sigma1/sigma0
+            Map<String, Object> in = inputs(model, "euler", "normal", 1, 0.5, 1.0);
+            in.put("positive", Conditioning.of(Tensor.zeros(DType.F32, 1, 2, 3), Map.of()));
+            in.put("negative", Conditioning.of(Tensor.zeros(DType.F32, 1, 2, 3), Map.of()));
+            Latent out = (Latent) new KSampler(m -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false)).values().get(0);
+            float[] sigmas = dev.comfy4j.sampling.SigmaSelection.forDenoise(SD15, "euler",
+                    dev.comfy4j.sampling.Schedulers.byName("normal"), 1, 0.5);
+            float[] noise = Noise.prepare(42, new long[]{1, 4, 2, 2}, null).toFloatArray();
+            float[] got = out.samples().toFloatArray();
+            for (int i = 0; i < noise.length; i++) {
+                double expected = noise[i] * (double) sigmas[0] * (sigmas[1] / (double) sigmas[0]) / SCALE;
+                assertThat((double) got[i]).isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
+            }
+        }
+    }
+
+    @Test
+    void anInterruptStopsBetweenStepsAndReleasesTheModel() {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = inputs(model, "dpmpp_2m", "karras", 10, 1.0, 7.5);
+            RecordingContext context = new RecordingContext(done -> done == 3);
+            assertThatThrownBy(() -> new KSampler(m -> model).execute(NodeInputs.of(in), context))
+                    .isInstanceOf(ProcessingInterrupted.class);
+            assertThat(model.sigmas).hasSize(3);
+            assertThat(model.closed).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnimplementedSamplerIsAClearError() {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = inputs(model, "dpmpp_3m_sde", "karras", 2, 1.0, 7.5);
+            assertThatThrownBy(() -> new KSampler(m -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false)))
+                    .hasMessageContaining("dpmpp_3m_sde").hasMessageContaining("not implemented");
+        }
+    }
+
+    private static Map<String, Object> inputs(Object model, String sampler, String scheduler, long steps, double denoise,
+            double cfg) {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("model", model);
+        in.put("seed", BigInteger.valueOf(42));
+        in.put("steps", steps);
+        in.put("cfg", cfg);
+        in.put("sampler_name", sampler);
+        in.put("scheduler", scheduler);
+        in.put("positive", Conditioning.of(Tensor.full(0.3, DType.F32, 1, 2, 3), Map.of()));
+        in.put("negative", Conditioning.of(Tensor.full(0.1, DType.F32, 1, 2, 3), Map.of()));
+        in.put("latent_image", Latent.of(Tensor.zeros(DType.F32, 1, 4, 2, 2)));
+        in.put("denoise", denoise);
+        return in;
+    }
+
+    /** Records progress as "value/max"; interrupts once {@code interruptAfter} holds for the steps done. */
+    private static final class RecordingContext implements NodeContext {
+        final List<String> progress = new ArrayList<>();
+        final IntPredicate interruptAfter;
+
+        RecordingContext(IntPredicate interruptAfter) {
+            this.interruptAfter = interruptAfter;
+        }
+
+        @Override public String promptId() { return "p"; }
+        @Override public String uniqueId() { return "3"; }
+        @Override public int listIndex() { return 0; }
+        @Override public ServerConfig config() { return ServerConfig.defaults(Path.of("target")); }
+        @Override public ObjectNode prompt() { return null; }
+        @Override public JsonNode extraPngInfo() { return null; }
+        @Override public void progress(Number value, Number max) {
+            progress.add(value + "/" + max);
+            checkInterrupt();
+        }
+        @Override public void progress(Number value, Number max, String imageType, byte[] encodedImage) { progress(value, max); }
+        @Override public void progressText(String text) {}
+        @Override public void checkInterrupt() {
+            if (interruptAfter.test(progress.size())) throw new ProcessingInterrupted();
+        }
+        @Override public GraphBuilder graphBuilder() { throw new UnsupportedOperationException(); }
+    }
+}
