@@ -65,7 +65,7 @@ class OpenApiTest {
                         .replace("{prompt_id}", "p1").replace("{node_class}", "Out").replace("{folder}", "checkpoints")
                         .replace("{path_index}", "0").replace("{filename}", "a.png").replace("{folder_name}", "checkpoints")
                         .replace("{id}", "Comfy.Theme").replace("{file}", "a.json").replace("{dest}", "b.json")
-                        .replace("{directory_type}", "input");
+                        .replace("{directory_type}", "input").replace("{path}", "index.json");
                 for (String prefix : path.startsWith("/internal") ? new String[] {""} : new String[] {"", "/api"}) {
                     HttpResponse<String> answer = server.send(HttpRequest.newBuilder(URI.create(server.url(prefix + path)))
                             .method(method, HttpRequest.BodyPublishers.ofString("{}")).build());
