@@ -15,6 +15,7 @@ import dev.comfy4j.model.unet.UNetModel;
 import dev.comfy4j.model.unet.WeightStorage;
 import dev.comfy4j.model.vae.AutoencoderKL;
 import dev.comfy4j.model.vae.Vae;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
@@ -81,7 +82,7 @@ class SamplingGoldenTest {
                     ? sampling.tensor("sampling/" + run + "/input/latent")
                     : Tensor.zeros(DType.F32, 1, 4, 8, 8);
             Tensor noise = Noise.prepare(seed, latent.shape(), null);
-            assertThat(relL2(noise, sampling.tensor("sampling/" + run + "/noise"))).as(run + " noise").isZero();
+            assertThat(RelativeL2.of(noise, sampling.tensor("sampling/" + run + "/noise"))).as(run + " noise").isZero();
             Tensor out;
             try (GuidedModel guided = new DiffusionGuidedModel(model, () -> {}); SamplingContext context = SamplingContext.of(seed)) {
                 float[] sigmas = SigmaSelection.forDenoise(guided.modelSampling(), samplerName,
@@ -92,25 +93,11 @@ class SamplingGoldenTest {
                 out = KSamplerPipeline.sample(denoiser, guided.modelSampling(), Samplers.byName(samplerName), sigmas, latent,
                         noise, null, guided.latentScaleFactor(), context);
             }
-            double latentError = relL2(out, sampling.tensor("sampling/" + run + "/latent"));
-            double imageError = relL2(vae.decode(out), sampling.tensor("sampling/" + run + "/image"));
+            double latentError = RelativeL2.of(out, sampling.tensor("sampling/" + run + "/latent"));
+            double imageError = RelativeL2.of(vae.decode(out), sampling.tensor("sampling/" + run + "/image"));
             System.out.printf("%s: latent rel-L2 %.3g, image rel-L2 %.3g%n", run, latentError, imageError);
             assertThat(latentError).as(run + " latent").isLessThanOrEqualTo(TOLERANCE);
             assertThat(imageError).as(run + " image").isLessThanOrEqualTo(TOLERANCE);
         }
-    }
-
-    private static double relL2(Tensor actual, Tensor expected) {
-        float[] a = actual.toFloatArray();
-        float[] e = expected.toFloatArray();
-        assertThat(a.length).isEqualTo(e.length);
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < e.length; i++) {
-            double d = (double) a[i] - e[i];
-            diff += d * d;
-            norm += (double) e[i] * e[i];
-        }
-        return Math.sqrt(diff / norm);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.model.Prediction;
 import dev.comfy4j.model.SafetensorsFile;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ class ModelSamplingGoldenTest {
             float[] sigmas = file.tensor("sigmas/model_sampling/sigmas").toFloatArray();
             float[] logSigmas = file.tensor("sigmas/model_sampling/log_sigmas").toFloatArray();
             assertThat(sampling.sigmas()).hasSize(1000);
-            assertThat(RelativeError.relL2(sampling.sigmas(), sigmas)).isLessThanOrEqualTo(1e-6);
-            assertThat(RelativeError.relL2(sampling.logSigmas(), logSigmas)).isLessThanOrEqualTo(1e-6);
+            assertThat(RelativeL2.of(sampling.sigmas(), sigmas)).isLessThanOrEqualTo(1e-6);
+            assertThat(RelativeL2.of(sampling.logSigmas(), logSigmas)).isLessThanOrEqualTo(1e-6);
             for (int i = 0; i < 1000; i++) {
                 assertThat((double) sampling.sigmas()[i]).as("sigma " + i).isCloseTo(sigmas[i], org.assertj.core.data.Percentage.withPercentage(1e-4));
             }

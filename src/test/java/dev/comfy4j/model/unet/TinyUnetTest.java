@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.Prediction;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.Functional;
@@ -58,11 +59,11 @@ class TinyUnetTest {
                     double s = sigmas[i / per];
                     expected[i] = (float) (xs[i] / (s * s + 1) - v[i] * s / Math.sqrt(s * s + 1));
                 }
-                assertThat(RelativeError.relL2(denoised, expected)).isLessThan(1e-6);
+                assertThat(RelativeL2.of(denoised, expected)).isLessThan(1e-6);
                 // And it is not the eps formula.
                 float[] asEps = new float[xs.length];
                 for (int i = 0; i < xs.length; i++) asEps[i] = xs[i] - v[i] * sigmas[i / per];
-                assertThat(RelativeError.relL2(denoised, asEps)).isGreaterThan(1e-2);
+                assertThat(RelativeL2.of(denoised, asEps)).isGreaterThan(1e-2);
             }
         }
     }
@@ -85,7 +86,7 @@ class TinyUnetTest {
                         context).toFloatArray();
                 float[] expected = new float[xs.length];
                 for (int i = 0; i < xs.length; i++) expected[i] = xs[i] - eps[i] * sigma;
-                assertThat(RelativeError.relL2(denoised, expected)).isLessThan(1e-5);
+                assertThat(RelativeL2.of(denoised, expected)).isLessThan(1e-5);
             }
         }
     }
@@ -129,11 +130,11 @@ class TinyUnetTest {
             assertThat(b.condDenoised().toFloatArray()).containsExactly(condAlone);
             assertThat(b.uncondDenoised().toFloatArray()).containsExactly(uncondAlone);
             // Repeating the 77-token context to 154 tokens leaves attention's result unchanged.
-            assertThat(RelativeError.relL2(a.condDenoised().toFloatArray(), condAlone)).isLessThan(1e-5);
-            assertThat(RelativeError.relL2(a.uncondDenoised().toFloatArray(), uncondAlone)).isLessThan(1e-5);
+            assertThat(RelativeL2.of(a.condDenoised().toFloatArray(), condAlone)).isLessThan(1e-5);
+            assertThat(RelativeL2.of(a.uncondDenoised().toFloatArray(), uncondAlone)).isLessThan(1e-5);
             float[] expected = new float[condAlone.length];
             for (int i = 0; i < expected.length; i++) expected[i] = uncondAlone[i] + (condAlone[i] - uncondAlone[i]) * 7.5f;
-            assertThat(RelativeError.relL2(a.denoised().toFloatArray(), expected)).isLessThan(1e-5);
+            assertThat(RelativeL2.of(a.denoised().toFloatArray(), expected)).isLessThan(1e-5);
 
             CfgDenoiser.Result one = batched.denoiseWithParts(model, x, sigma, cond, uncond, 1.0);
             assertThat(one.uncondDenoised()).isNull();
@@ -173,7 +174,7 @@ class TinyUnetTest {
             Tensor vh = v.view(2, 13, heads, 8).permute(0, 2, 1, 3).reshape(8, 13, 8);
             Tensor weights = Functional.softmax(Functional.bmm(qh, kh.transpose(1, 2)).mul(1 / Math.sqrt(8)), -1);
             Tensor reference = Functional.bmm(weights, vh).view(2, heads, 50, 8).permute(0, 2, 1, 3).reshape(2, 50, 32);
-            assertThat(RelativeError.relL2(fast, reference.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(fast, reference.toFloatArray())).isLessThan(1e-6);
         }
     }
 

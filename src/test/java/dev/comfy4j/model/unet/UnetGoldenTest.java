@@ -11,6 +11,7 @@ import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.Prediction;
 import dev.comfy4j.model.SafetensorsFile;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.Tensor;
@@ -90,12 +91,12 @@ class UnetGoldenTest {
 
                 CfgDenoiser.Result result = denoiser.denoiseWithParts(model, x, s, cond, context("clip/default/p1/cond"), 1.0);
                 assertThat(result.uncondDenoised()).as("cfg 1 skips the negative pass").isNull();
-                double denoisedError = RelativeError.relL2(result.denoised(), golden(base + "denoised"));
+                double denoisedError = RelativeL2.of(result.denoised(), golden(base + "denoised"));
 
                 // The raw UNet output at the same point.
                 Tensor input = model.modelSampling().calculateInput(s, x);
                 Tensor t = model.modelSampling().timestep(s).to(dev.comfy4j.tensor.DType.F32);
-                double epsError = RelativeError.relL2(model.unet().forward(input, t, cond), golden(base + "eps"));
+                double epsError = RelativeL2.of(model.unet().forward(input, t, cond), golden(base + "eps"));
 
                 System.out.printf("sigma %s: denoised rel_l2 %.3g, eps rel_l2 %.3g%n", sigma, denoisedError, epsError);
                 assertThat(denoisedError).as(base + "denoised").isLessThanOrEqualTo(TOLERANCE);
@@ -118,9 +119,9 @@ class UnetGoldenTest {
                 assertThat(model.modelSampling().timestep(sigma)).isEqualTo(params.get("timestep").asInt());
                 CfgDenoiser.Result r = denoiser.denoiseWithParts(model, x, sigmaTensor(sigma), cond, uncond,
                         params.get("cfg").asDouble());
-                double d = RelativeError.relL2(r.denoised(), golden(base + "denoised"));
-                double c = RelativeError.relL2(r.condDenoised(), golden(base + "cond_denoised"));
-                double u = RelativeError.relL2(r.uncondDenoised(), golden(base + "uncond_denoised"));
+                double d = RelativeL2.of(r.denoised(), golden(base + "denoised"));
+                double c = RelativeL2.of(r.condDenoised(), golden(base + "cond_denoised"));
+                double u = RelativeL2.of(r.uncondDenoised(), golden(base + "uncond_denoised"));
                 System.out.printf("cfg case %d (cond %d tokens): denoised %.3g, cond %.3g, uncond %.3g%n", j, cond.size(1), d, c, u);
                 assertThat(d).as(base + "denoised").isLessThanOrEqualTo(TOLERANCE);
                 assertThat(c).as(base + "cond_denoised").isLessThanOrEqualTo(TOLERANCE);

@@ -3,6 +3,7 @@ package dev.comfy4j.model.vae;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Interpolation;
 import dev.comfy4j.tensor.Functional;
@@ -101,7 +102,7 @@ class TiledScaleTest {
                     Interpolation.NEAREST, false);
             Tensor tiled = TiledScale.run(input, up, 5, 4, 1, 4, 3, null);
             Tensor whole = up.apply(input);
-            assertThat(RelL2.of(tiled.toFloatArray(), whole.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(tiled.toFloatArray(), whole.toFloatArray())).isLessThan(1e-6);
         }
     }
 

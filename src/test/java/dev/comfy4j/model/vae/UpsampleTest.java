@@ -2,6 +2,7 @@ package dev.comfy4j.model.vae;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -21,11 +22,11 @@ class UpsampleTest {
             Tensor plain = new Upsample(conv, pw, pb, false).forward(x);
             Tensor phased = new Upsample(conv, pw, pb, true).forward(x);
             assertThat(phased.shape()).containsExactly(2, 6, 10, 14);
-            assertThat(RelL2.of(phased.toFloatArray(), plain.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(phased.toFloatArray(), plain.toFloatArray())).isLessThan(1e-6);
             Tensor xcl = x.contiguousChannelsLast();
             Tensor phasedCl = new Upsample(conv, pw, pb, true).forward(xcl);
             assertThat(phasedCl.isChannelsLast()).isTrue();
-            assertThat(RelL2.of(phasedCl.toFloatArray(), plain.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(phasedCl.toFloatArray(), plain.toFloatArray())).isLessThan(1e-6);
         }
     }
 }

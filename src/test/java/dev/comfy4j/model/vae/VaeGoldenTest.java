@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.SafetensorsFile;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -46,7 +47,7 @@ class VaeGoldenTest {
     private static double check(String key, Tensor actual) {
         Tensor expected = golden.tensor(key);
         assertThat(actual.shape()).containsExactly(expected.shape());
-        double rel = RelL2.of(actual.toFloatArray(), expected.toFloatArray());
+        double rel = RelativeL2.of(actual.toFloatArray(), expected.toFloatArray());
         System.out.printf("%s: rel-L2 %.3g%n", key, rel);
         return rel;
     }

@@ -7,6 +7,7 @@ import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.TorchZipWriter;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.MemoryStats;
@@ -91,7 +92,7 @@ class VaeTest {
             Tensor cropped = rgba.narrow(1, 3, 64).narrow(2, 1, 72).narrow(3, 0, 3).contiguous();
             Tensor pixels = cropped.permute(0, 3, 1, 2).mul(2.0).sub(1.0);
             Tensor direct = vae.model().encodeMean(pixels);
-            assertThat(RelL2.of(latent.toFloatArray(), direct.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(latent.toFloatArray(), direct.toFloatArray())).isLessThan(1e-6);
         }
     }
 
@@ -163,7 +164,7 @@ class VaeTest {
             RecordingCodec all = new RecordingCodec();
             Tensor whole = new Vae(vae.model(), all, () -> 100 * perItem, List.of()).decode(z);
             assertThat(all.calls).extracting(s -> s[0]).containsExactly(3L);
-            assertThat(RelL2.of(split.toFloatArray(), whole.toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(split.toFloatArray(), whole.toFloatArray())).isLessThan(1e-6);
 
             Tensor pixels = image(6, 3, 16, 24, 3);
             long perImage = Vae.COMFY_ENCODE_BYTES_PER_PIXEL * 16 * 24;
@@ -229,7 +230,7 @@ class VaeTest {
             List<long[]> progress = new ArrayList<>();
             Tensor tiled = vae.decodeTiled(z, 128, 32, 64, 8, (done, total) -> progress.add(new long[]{done, total}));
             assertThat(tiled.shape()).containsExactly(1, 192, 192, 3);
-            double rel = RelL2.of(tiled.toFloatArray(), whole.toFloatArray());
+            double rel = RelativeL2.of(tiled.toFloatArray(), whole.toFloatArray());
             System.out.printf("tiled decode vs whole: rel-L2 %.4f%n", rel);
             assertThat(rel).as("tiled vs whole, rel-L2").isLessThan(TILED_TOLERANCE).isGreaterThan(0);
             // 16-cell tiles with 4 overlap: 2x2 tiles square, (32x8) and (8x32) passes 1x4 and 4x1...
@@ -252,7 +253,7 @@ class VaeTest {
         try (TensorScope ignored = TensorScope.open()) {
             Tensor z = latent(11, 1, 4, 8, 8);
             Tensor tiled = vae.decodeTiled(z, 512, 64, 64, 8);
-            assertThat(RelL2.of(tiled.toFloatArray(), vae.decode(z).toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(tiled.toFloatArray(), vae.decode(z).toFloatArray())).isLessThan(1e-6);
         }
     }
 
@@ -273,7 +274,7 @@ class VaeTest {
             Tensor whole = vae.encode(pixels);
             Tensor tiled = vae.encodeTiled(pixels, 128, 32, 64, 8);
             assertThat(tiled.shape()).containsExactly(whole.shape());
-            double rel = RelL2.of(tiled.toFloatArray(), whole.toFloatArray());
+            double rel = RelativeL2.of(tiled.toFloatArray(), whole.toFloatArray());
             System.out.printf("tiled encode vs whole: rel-L2 %.4f%n", rel);
             assertThat(rel).isLessThan(TILED_TOLERANCE).isGreaterThan(0);
         }
@@ -310,7 +311,7 @@ class VaeTest {
         try (Vae loaded = VaeFiles.load(file); TensorScope ignored = TensorScope.open()) {
             Tensor z = latent(16, 1, 4, 6, 5);
             // fp16 widened to fp32 is exact, so the float32 file holds the same weights
-            assertThat(RelL2.of(loaded.decode(z).toFloatArray(), vae.decode(z).toFloatArray())).isLessThan(1e-6);
+            assertThat(RelativeL2.of(loaded.decode(z).toFloatArray(), vae.decode(z).toFloatArray())).isLessThan(1e-6);
         }
     }
 

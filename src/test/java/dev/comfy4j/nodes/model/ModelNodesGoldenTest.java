@@ -15,6 +15,7 @@ import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.nodes.latent.Latent;
+import dev.comfy4j.support.RelativeL2;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.support.TestServices;
 import dev.comfy4j.tensor.Tensor;
@@ -107,23 +108,9 @@ class ModelNodesGoldenTest {
         return node.execute(NodeInputs.of(inputs), new RecordingContext()).values();
     }
 
+    /** The golden comparison, with the shapes checked first. */
     static double relL2(Tensor ours, Tensor golden) {
-        try (TensorScope ignored = TensorScope.open()) {
-            assertThat(ours.shape()).containsExactly(golden.shape());
-            double[] a = toDoubles(ours), b = toDoubles(golden);
-            double diff = 0, norm = 0;
-            for (int i = 0; i < a.length; i++) {
-                diff += (a[i] - b[i]) * (a[i] - b[i]);
-                norm += b[i] * b[i];
-            }
-            return Math.sqrt(diff / norm);
-        }
-    }
-
-    private static double[] toDoubles(Tensor t) {
-        float[] f = t.contiguous().toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
+        assertThat(ours.shape()).containsExactly(golden.shape());
+        return RelativeL2.of(ours, golden);
     }
 }

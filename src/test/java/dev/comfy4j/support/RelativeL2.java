@@ -1,16 +1,19 @@
-package dev.comfy4j.model.unet;
+package dev.comfy4j.support;
 
 import dev.comfy4j.tensor.Tensor;
 
-/** The numeric goldens' comparison: relative L2 error in float64 over all elements. */
-final class RelativeError {
-    private RelativeError() {}
+/**
+ * The numeric goldens' comparison (shared/golden/numeric/README.md): relative L2 error
+ * {@code ||actual - expected|| / ||expected||}, in float64 over all elements.
+ */
+public final class RelativeL2 {
+    private RelativeL2() {}
 
-    static double relL2(Tensor actual, Tensor expected) {
-        return relL2(actual.toFloatArray(), expected.toFloatArray());
+    public static double of(Tensor actual, Tensor expected) {
+        return of(actual.contiguous().toFloatArray(), expected.contiguous().toFloatArray());
     }
 
-    static double relL2(float[] actual, float[] expected) {
+    public static double of(float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             throw new AssertionError("length " + actual.length + " != expected " + expected.length);
         }
