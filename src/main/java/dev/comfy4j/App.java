@@ -6,7 +6,13 @@ import dev.comfy4j.engine.GraphEngine;
 import dev.comfy4j.files.Folders;
 import dev.comfy4j.frontend.FrontendInstaller;
 import dev.comfy4j.frontend.Frontends;
+import dev.comfy4j.jobs.EventBus;
+import dev.comfy4j.jobs.JobEvents;
 import dev.comfy4j.jobs.Jobs;
+import dev.comfy4j.jobs.WorkerIdentity;
+import dev.comfy4j.jobs.postgres.PostgresJobStore;
+import dev.comfy4j.server.RelayedDelivery;
+import dev.comfy4j.server.routes.WorkerRoutes;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.logging.LogCapture;
 import dev.comfy4j.nodes.NodeCatalogue;
@@ -45,6 +51,7 @@ public final class App implements AutoCloseable {
     private final Engine engine;
     private final WebSocketHub hub;
     private final Jobs jobs;
+    private final PostgresJobStore sharedStore;
     private final HttpServer http;
     private final Router router;
     private final ProductionLayer production;
@@ -73,18 +80,27 @@ public final class App implements AutoCloseable {
         this.engine = engineFactory.create(config, NodeCatalogue.registry(services), models);
         this.logs = LogCapture.attachToStandardStreams();
         this.hub = new WebSocketHub(() -> SystemRoutes.features(config));
-        PromptEventPublisher events = new PromptEventPublisher(hub);
+        // One process delivers events to its own sockets; servers sharing PostgreSQL relay them through it.
+        this.sharedStore = config.scaleOut().shared() ? PostgresJobStore.open(config.scaleOut()) : null;
+        EventBus bus = sharedStore != null ? sharedStore.bus() : new EventBus.Local();
+        PromptEventPublisher events = new PromptEventPublisher(
+                sharedStore != null ? new RelayedDelivery(bus, hub::broadcastStatus) : hub);
+        if (sharedStore != null) bus.subscribe(message -> RelayedDelivery.deliverLocally(message, hub));
         this.production = new ProductionLayer(config, models, hub);
-        this.jobs = new Jobs(config.database(), engine, production.observe(events));
+        JobEvents observed = production.observe(events);
+        this.jobs = sharedStore != null
+                ? sharedStore.jobs(engine, observed, config.scaleOut().role().runsPrompts())
+                : Jobs.local(config.database(), engine, observed, bus);
         production.attach(jobs);
         hub.connectTo(jobs.queue()::remaining, events::executingNodeOf);
 
         this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
-                new SystemRoutes(config, engine),
+                new SystemRoutes(config, engine).withWorkers(() -> WorkerRoutes.list(jobs)),
                 new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser(), production::admit),
-                new QueueRoutes(jobs.queue(), jobs.worker()),
-                new HistoryRoutes(jobs.history())));
+                new QueueRoutes(jobs),
+                new HistoryRoutes(jobs.history()),
+                new WorkerRoutes(jobs)));
         families.add(TemplateRoutes.bundled());
         families.add(new NodeDocsRoutes(engine));
         families.addAll(FileRoutes.families(config, folders, hub, logs,
@@ -94,7 +110,7 @@ public final class App implements AutoCloseable {
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));
         this.http = new HttpServer(config, router, FileRoutes.staticFallback(config), hub).filters(production.filters());
         this.port = http.start();
-        jobs.start();
+        jobs.start(WorkerIdentity.of(config, port));
     }
 
     public static App start(ServerConfig config) {
@@ -104,6 +120,11 @@ public final class App implements AutoCloseable {
     /** Starts with another engine: tests of the job and server layers use scripted ones. */
     public static App start(ServerConfig config, Function<ServerConfig, Engine> engineFactory) {
         return new App(config, (c, catalogue, models) -> engineFactory.apply(c));
+    }
+
+    /** The job layer (queue, history, workers): tests of the shared store look inside. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     public int port() {

@@ -101,8 +101,21 @@ public final class CliOptions implements Callable<Integer> {
     @Option(names = "--cache-classic", description = "The default cache.")
     boolean cacheClassic;
 
-    @Option(names = "--database", description = "SQLite file for queue and history (default BASE/comfy4j.db); 'none' keeps them in memory.")
+    @Option(names = "--database", description = "SQLite file for queue and history (default BASE/comfy4j.db); 'none' keeps them in memory;"
+            + " a postgresql://user:password@host:port/db URL shares them with every server on that database.")
     String database;
+
+    @Option(names = "--role", description = "api (take prompts, serve reads), worker (run prompts) or all (default):"
+            + " what this server does on a shared --database postgresql://.")
+    String role = "all";
+
+    @Option(names = "--worker-lease", description = "Seconds a worker keeps a prompt after its last heartbeat (default 30);"
+            + " then another worker runs it again. Shared database only.")
+    double workerLease = ScaleOutSettings.DEFAULT_LEASE_MILLIS / 1000.0;
+
+    @Option(names = "--advertise-url", description = "The base URL other servers reach this one at, for /view of"
+            + " its outputs (default http://LISTEN:PORT). Shared database only.")
+    String advertiseUrl;
 
     @Option(names = "--verbose", arity = "0..1", fallbackValue = "DEBUG",
             description = "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO; bare flag: DEBUG). "
@@ -169,9 +182,17 @@ public final class CliOptions implements Callable<Integer> {
         if (!addresses.isEmpty()) config.listen(addresses);
         if (cacheNone) config.cacheMode(new CacheMode.None());
         else if (cacheLru != null && cacheLru > 0) config.cacheMode(new CacheMode.Lru(cacheLru));
-        if (database != null) {
+        ScaleOutSettings scaleOut = ScaleOutSettings.defaults()
+                .withRole(ScaleOutSettings.Role.parse(role) == null ? ScaleOutSettings.Role.ALL : ScaleOutSettings.Role.parse(role))
+                .withLeaseMillis(Math.round(workerLease * 1000))
+                .withAdvertiseUrl(advertiseUrl);
+        if (ScaleOutSettings.isPostgresUrl(database)) {
+            config.database(null);
+            scaleOut = scaleOut.withDatabaseUrl(database);
+        } else if (database != null) {
             config.database(database.equalsIgnoreCase("none") ? null : Path.of(database).toAbsolutePath().normalize());
         }
+        config.scaleOut(scaleOut);
         if (inputDirectory != null) config.inputDirectory(abs(inputDirectory));
         if (outputDirectory != null) config.outputDirectory(abs(outputDirectory));
         if (userDirectory != null) config.userDirectory(abs(userDirectory));

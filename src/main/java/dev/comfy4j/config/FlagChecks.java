@@ -139,7 +139,21 @@ final class FlagChecks {
     }
 
     private void database() {
-        if (o.database == null || o.database.equalsIgnoreCase("none")) return;
+        if (ScaleOutSettings.Role.parse(o.role) == null) add("--role", o.role, "must be api, worker or all");
+        if (!(o.workerLease > 0)) add("--worker-lease", fmt(o.workerLease), "must be more than 0 seconds");
+        if (o.advertiseUrl != null && !o.advertiseUrl.matches("https?://.+")) {
+            add("--advertise-url", o.advertiseUrl, "must start with http:// or https://");
+        }
+        if (o.database == null || o.database.equalsIgnoreCase("none")) {
+            if (ScaleOutSettings.Role.parse(o.role) == ScaleOutSettings.Role.API) {
+                add("--role", o.role, "needs a shared --database postgresql://...: alone, an api server runs nothing");
+            }
+            return;
+        }
+        if (ScaleOutSettings.isPostgresUrl(o.database)) return;
+        if (ScaleOutSettings.Role.parse(o.role) == ScaleOutSettings.Role.API) {
+            add("--role", o.role, "needs a shared --database postgresql://...: alone, an api server runs nothing");
+        }
         Path db = Path.of(o.database).toAbsolutePath().normalize();
         if (Files.isDirectory(db)) add("--database", o.database, "is a directory; give a file name or 'none'");
         else if (db.getParent() == null || !Files.isDirectory(db.getParent())) add("--database", o.database, "its directory does not exist");

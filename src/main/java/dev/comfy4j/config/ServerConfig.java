@@ -20,6 +20,7 @@ import java.util.List;
  * @param production authentication, limits and the other flags of the production layer
  * @param maxGraphNodes the most nodes a prompt may have ({@code --max-graph-nodes})
  * @param maxGraphDepth the most nodes on one chain of links in a prompt ({@code --max-graph-depth})
+ * @param scaleOut the shared PostgreSQL store and this server's role ({@code --database postgresql://}, {@code --role})
  */
 public record ServerConfig(
         List<String> listen,
@@ -47,7 +48,8 @@ public record ServerConfig(
         ProductionSettings production,
         int maxGraphNodes,
         int maxGraphDepth,
-        String clipTokenizerUrl) {
+        String clipTokenizerUrl,
+        ScaleOutSettings scaleOut) {
 
     /** The code host's public releases API, which ComfyUI downloads frontends from. */
     public static final String DEFAULT_RELEASE_API = "https://api.github.com";
@@ -86,6 +88,7 @@ public record ServerConfig(
         builder.production = ProductionSettings.defaults();
         builder.maxGraphNodes = DEFAULT_MAX_GRAPH_NODES;
         builder.maxGraphDepth = DEFAULT_MAX_GRAPH_DEPTH;
+        builder.scaleOut = ScaleOutSettings.defaults();
         return builder;
     }
 
@@ -117,6 +120,7 @@ public record ServerConfig(
         b.production = production;
         b.maxGraphNodes = maxGraphNodes;
         b.maxGraphDepth = maxGraphDepth;
+        b.scaleOut = scaleOut;
         return b;
     }
 
@@ -133,6 +137,8 @@ public record ServerConfig(
     public ServerConfig withFrontEndRoot(Path value) { return toBuilder().frontEndRoot(value).build(); }
 
     public ServerConfig withProduction(ProductionSettings value) { return toBuilder().production(value).build(); }
+
+    public ServerConfig withScaleOut(ScaleOutSettings value) { return toBuilder().scaleOut(value).build(); }
 
     /** Named setters over the record's fields; {@link ServerConfig#builder} starts from the defaults. */
     public static final class Builder {
@@ -162,6 +168,7 @@ public record ServerConfig(
         private ProductionSettings production;
         private int maxGraphNodes;
         private int maxGraphDepth;
+        private ScaleOutSettings scaleOut;
 
         private Builder() {}
 
@@ -212,11 +219,14 @@ public record ServerConfig(
 
         public Builder maxGraphDepth(int v) { maxGraphDepth = v; return this; }
 
+        public Builder scaleOut(ScaleOutSettings v) { scaleOut = v; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(listen, port, corsOrigin, maxUploadBytes, baseDirectory, inputDirectory,
                     outputDirectory, tempDirectory, userDirectory, modelsDirectory, frontEndRoot, previewMethod,
                     previewSize, disableMetadata, cacheMode, database, verbose, compute, extraModelPathsConfigs, argv,
-                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth, clipTokenizerUrl);
+                    frontEndVersion, frontEndReleaseApi, production, maxGraphNodes, maxGraphDepth, clipTokenizerUrl,
+                    scaleOut);
         }
     }
 }

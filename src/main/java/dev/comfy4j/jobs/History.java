@@ -10,12 +10,10 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Finished prompts, oldest first, capped like ComfyUI's (more than {@value #MAXIMUM_SIZE} entries
- * evicts the oldest before an insertion). Kept in memory for reading and written through to the
- * store. Thread-safe.
+ * The history of one process: kept in memory for reading and written through to its {@link JobStore}
+ * (memory or SQLite). Thread-safe.
  */
-public final class History {
-    public static final int MAXIMUM_SIZE = 10000;
+public final class History implements HistoryStore {
 
     private final JobStore store;
     private final LinkedHashMap<String, ObjectNode> entries = new LinkedHashMap<>();
@@ -25,7 +23,7 @@ public final class History {
         entries.putAll(store.loadHistory());
     }
 
-    /** Adds an entry; a known prompt id is replaced in place, keeping its position. */
+    @Override
     public synchronized void put(String promptId, ObjectNode entry) {
         if (!entries.containsKey(promptId) && entries.size() > MAXIMUM_SIZE) {
             Iterator<String> oldest = entries.keySet().iterator();
@@ -37,15 +35,7 @@ public final class History {
         store.putHistory(promptId, entry);
     }
 
-    /**
-     * ComfyUI's paging: a negative offset with {@code maxItems} means "the newest maxItems"; the limit
-     * is checked only after an entry was added, so an explicit offset with maxItems 0 still gives one.
-     */
-    public synchronized ObjectNode page(Integer maxItems, int offset) {
-        return page(maxItems, offset, entry -> true);
-    }
-
-    /** {@link #page(Integer, int)} over the entries {@code visible} accepts only (one user's, with auth). */
+    @Override
     public synchronized ObjectNode page(Integer maxItems, int offset, Predicate<ObjectNode> visible) {
         int start = offset;
         if (start < 0 && maxItems != null) {
@@ -67,6 +57,7 @@ public final class History {
     }
 
     /** {@code {id: entry}}, or {@code {}} when unknown. */
+    @Override
     public synchronized ObjectNode get(String promptId) {
         ObjectNode out = Json.object();
         ObjectNode entry = entries.get(promptId);
@@ -75,6 +66,7 @@ public final class History {
     }
 
     /** The ids of the entries {@code which} accepts, oldest first. */
+    @Override
     public synchronized List<String> idsWhere(Predicate<ObjectNode> which) {
         List<String> ids = new ArrayList<>();
         entries.forEach((id, entry) -> {
@@ -84,21 +76,25 @@ public final class History {
     }
 
     /** The entry of a prompt id, or null. */
+    @Override
     public synchronized ObjectNode entry(String promptId) {
         return entries.get(promptId);
     }
 
+    @Override
     public synchronized void clear() {
         entries.clear();
         store.clearHistory();
     }
 
+    @Override
     public synchronized void delete(List<String> promptIds) {
         List<String> known = new ArrayList<>();
         for (String id : promptIds) if (entries.remove(id) != null) known.add(id);
         if (!known.isEmpty()) store.deleteHistory(known);
     }
 
+    @Override
     public synchronized int size() {
         return entries.size();
     }

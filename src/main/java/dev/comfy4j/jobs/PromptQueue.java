@@ -3,8 +3,12 @@ package dev.comfy4j.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfy4j.json.Json;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,22 +16,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * ComfyUI's prompt queue: a min-heap on (number, prompt_id) served by one worker, plus the item that
- * worker is running. Every change is written through to the {@link JobStore} and announced to the
- * listeners (the server broadcasts {@code status}). Thread-safe.
+ * ComfyUI's prompt queue in one process: a min-heap on (number, prompt_id), plus the items workers
+ * hold. Every change is written through to the {@link JobStore} (memory or SQLite) and announced to
+ * the listeners (the server broadcasts {@code status}). A lease means nothing here: the workers live
+ * and die with the queue; a prompt that was running when the process stopped is recorded as
+ * interrupted at the next start ({@link Jobs}). Thread-safe.
  */
-public final class PromptQueue {
+public final class PromptQueue implements JobQueue {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PromptQueue.class);
+    /** The worker id of {@link #take}, the single-worker shorthand the tests and tools use. */
+    static final String LOCAL_WORKER = "local";
+
     private final JobStore store;
+    private final HistoryStore history;
     private final PriorityQueue<QueueItem> pending = new PriorityQueue<>(QueueItem.ORDER);
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
-    private QueueItem running;
-    private ArrayNode runningTuple;
+    /** Claimed items by sequence, in claim order. */
+    private final Map<Long, Claim> running = new LinkedHashMap<>();
     private long counter;
     private long sequence;
 
     public PromptQueue(JobStore store, List<QueueItem> restoredPending) {
+        this(store, restoredPending, new History(store));
+    }
+
+    public PromptQueue(JobStore store, List<QueueItem> restoredPending, HistoryStore history) {
         this.store = store;
+        this.history = history;
         this.counter = store.loadCounter();
         for (QueueItem item : restoredPending) {
             pending.add(item);
@@ -35,15 +50,12 @@ public final class PromptQueue {
         }
     }
 
-    /** Called after every change of the queue. */
+    @Override
     public void onChange(Runnable listener) {
         changeListeners.add(listener);
     }
 
-    /**
-     * The number of a prompt that brings none: the counter, negated for {@code front}. ComfyUI takes it
-     * before validation, so a rejected prompt still uses up a value.
-     */
+    @Override
     public synchronized JsonNode nextNumber(boolean front) {
         long value = front ? -counter : counter;
         counter++;
@@ -51,10 +63,12 @@ public final class PromptQueue {
         return LongNode.valueOf(value);
     }
 
+    @Override
     public synchronized long nextSequence() {
         return ++sequence;
     }
 
+    @Override
     public synchronized void put(QueueItem item) {
         LOG.info("got prompt {}", item.promptId());
         pending.add(item);
@@ -63,8 +77,8 @@ public final class PromptQueue {
         notifyAll();
     }
 
-    /** Waits up to {@code timeout} for the next item and marks it running; empty when none came. */
-    public synchronized Optional<QueueItem> take(long timeout, TimeUnit unit) throws InterruptedException {
+    @Override
+    public synchronized Optional<Claim> claim(String workerId, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (pending.isEmpty()) {
             long left = deadline - System.nanoTime();
@@ -72,68 +86,78 @@ public final class PromptQueue {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         QueueItem item = pending.poll();
-        running = item;
         // A copy taken now, as ComfyUI does: the engine annotates the prompt while it runs.
-        runningTuple = item.toTuple().deepCopy();
+        Claim claim = new Claim(item, item.toTuple().deepCopy(), workerId, Json.array());
+        running.put(item.sequence(), claim);
         store.markRunning(item.sequence());
         changed();
-        return Optional.of(item);
+        return Optional.of(claim);
     }
 
-    /** The running item is done (its history entry is written); not announced, the worker does that. */
+    /** Single-worker shorthand: claims the next item for the local worker. */
+    public Optional<QueueItem> take(long timeout, TimeUnit unit) throws InterruptedException {
+        return claim(LOCAL_WORKER, timeout, unit).map(Claim::item);
+    }
+
+    @Override
+    public void heartbeat(String workerId) {
+        // one process: a worker cannot outlive its queue, so leases never run out
+    }
+
+    @Override
+    public synchronized boolean complete(Claim claim, ObjectNode historyEntry) {
+        if (!running.containsKey(claim.item().sequence())) return false;
+        history.put(claim.item().promptId(), historyEntry);
+        finish(claim.item());
+        return true;
+    }
+
+    /** The running item leaves the queue without a history entry (the caller wrote one, or gives up). */
     public synchronized void finish(QueueItem item) {
-        if (running == item) {
-            running = null;
-            runningTuple = null;
-        }
+        running.remove(item.sequence());
         store.removeItem(item.sequence());
     }
 
-    /** Wakes a worker waiting in {@link #take} so it can do housekeeping. */
+    @Override
     public synchronized void wake() {
         notifyAll();
     }
 
+    @Override
     public synchronized int remaining() {
-        return pending.size() + (running == null ? 0 : 1);
+        return pending.size() + running.size();
     }
 
-    public synchronized Optional<QueueItem> running() {
-        return Optional.ofNullable(running);
+    @Override
+    public synchronized List<QueueItem> running() {
+        return running.values().stream().map(Claim::item).toList();
     }
 
-    /** The running item's tuple as it was when the worker took it, for {@code GET /queue}. */
-    public synchronized Optional<ArrayNode> runningTuple() {
-        return Optional.ofNullable(runningTuple);
+    @Override
+    public synchronized List<ArrayNode> runningTuples() {
+        return running.values().stream().map(Claim::dequeued).toList();
     }
 
-    /** Pending items in run order (ComfyUI shows heap order; sorted is a compatible superset). */
+    @Override
     public synchronized List<QueueItem> pending() {
         List<QueueItem> items = new ArrayList<>(pending);
         items.sort(QueueItem.ORDER);
         return items;
     }
 
+    @Override
     public synchronized void clearPending() {
         pending.clear();
         store.clearPending();
         changed();
     }
 
-    /** Removes the first pending item with this prompt id (in run order); false when there is none. */
+    @Override
     public synchronized boolean deletePending(String promptId) {
-        Optional<QueueItem> first = pending().stream().filter(i -> i.promptId().equals(promptId)).findFirst();
-        if (first.isEmpty()) return false;
-        pending.remove(first.get());
-        store.removeItem(first.get().sequence());
-        changed();
-        return true;
+        return deletePendingWhere(i -> i.promptId().equals(promptId), false) > 0;
     }
 
-    /**
-     * Removes the first pending item (in run order) that {@code which} accepts, or every one of them
-     * with {@code all}; returns how many were removed.
-     */
+    @Override
     public synchronized int deletePendingWhere(Predicate<QueueItem> which, boolean all) {
         int removed = 0;
         for (QueueItem item : pending()) {
@@ -152,6 +176,7 @@ public final class PromptQueue {
      * anything that follows from it (the worker's next events), so clients see them in order.
      * Listeners must only hand the news on, never block.
      */
+    @Override
     public synchronized void changed() {
         changeListeners.forEach(Runnable::run);
     }

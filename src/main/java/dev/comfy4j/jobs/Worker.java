@@ -11,38 +11,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single worker thread of ComfyUI's main loop (API spec §8.3): take the next prompt, run it,
- * record history, announce the end, then apply pending {@code /free} requests.
+ * The single worker thread of ComfyUI's main loop (API spec §8.3): claim the next prompt, run it,
+ * complete it with its history entry, announce the end, then apply pending {@code /free} requests.
+ * A heartbeat thread keeps the lease of the claimed prompt and this server's entry in the worker list.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    private final PromptQueue queue;
-    private final History history;
+    private final JobQueue queue;
     private final Engine engine;
     private final JobEvents events;
+    private final WorkerRegistry registry;
+    private final long heartbeatMillis;
     private final AtomicBoolean unloadModels = new AtomicBoolean();
     private final AtomicBoolean freeMemory = new AtomicBoolean();
     private final Thread thread;
+    private final Thread heartbeat;
+    private volatile WorkerInfo identity;
+    private volatile JobQueue.Claim current;
+    private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean takingStopped;
 
-    public Worker(PromptQueue queue, History history, Engine engine, JobEvents events) {
+    /** @param heartbeatMillis how often the lease and the worker list are refreshed (a third of the lease) */
+    public Worker(JobQueue queue, Engine engine, JobEvents events, WorkerRegistry registry, long heartbeatMillis) {
         this.queue = queue;
-        this.history = history;
         this.engine = engine;
         this.events = events;
+        this.registry = registry;
+        this.heartbeatMillis = heartbeatMillis;
         this.thread = Thread.ofPlatform().name("prompt-worker").daemon(true).unstarted(this::loop);
+        this.heartbeat = Thread.ofPlatform().name("worker-heartbeat").daemon(true).unstarted(this::beatLoop);
     }
 
-    public Worker start() {
+    /** @param identity this server in the worker list; its id names the claims */
+    public Worker start(WorkerInfo identity) {
+        this.identity = identity;
+        started = true;
+        beat();
         thread.start();
+        heartbeat.start();
         return this;
     }
 
     /** Whether the worker thread is running and not stopping (for {@code /readyz}). */
     public boolean isAlive() {
         return thread.isAlive() && !stopping;
+    }
+
+    /** This worker's id in the worker list and in its claims. */
+    public String id() {
+        WorkerInfo i = identity;
+        return i == null ? null : i.id();
+    }
+
+    /** The prompt this worker runs now, if any. */
+    public Optional<QueueItem> current() {
+        JobQueue.Claim c = current;
+        return c == null ? Optional.empty() : Optional.of(c.item());
+    }
+
+    private void beatLoop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(heartbeatMillis);
+                beat();
+            } catch (InterruptedException e) {
+                if (stopping) return;
+            } catch (Throwable e) {
+                // a database hiccup: the next beat tries again; a lease outlives a few missed beats
+                logQuietly("Heartbeat failed", e);
+            }
+        }
+    }
+
+    private void beat() {
+        queue.heartbeat(identity.id());
+        JobQueue.Claim c = current;
+        identity = identity.running(c == null ? null : c.item().promptId(), System.currentTimeMillis());
+        registry.beat(identity);
     }
 
     /**
@@ -57,7 +104,7 @@ public final class Worker implements AutoCloseable {
     /** Waits until no prompt runs; false when one still runs after {@code timeoutMillis}. */
     public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (queue.running().isPresent()) {
+        while (current != null) {
             if (System.currentTimeMillis() >= deadline) return false;
             Thread.sleep(20);
         }
@@ -73,13 +120,13 @@ public final class Worker implements AutoCloseable {
 
     /** {@code POST /interrupt}: stops the running prompt, if any (or only the one with this id). */
     public void interrupt(String promptId) {
-        Optional<QueueItem> running = queue.running();
+        Optional<QueueItem> running = current();
         if (promptId == null || promptId.isEmpty()) {
             engine.interrupt();
         } else if (running.isPresent() && running.get().promptId().equals(promptId)) {
             engine.interrupt();
         } else {
-            LOG.info("Prompt {} is not running; nothing to interrupt", promptId);
+            LOG.debug("Prompt {} is not running here; nothing to interrupt", promptId);
         }
     }
 
@@ -91,11 +138,18 @@ public final class Worker implements AutoCloseable {
                     Thread.sleep(50);
                     continue;
                 }
-                Optional<QueueItem> next = queue.take(200, TimeUnit.MILLISECONDS);
+                Optional<JobQueue.Claim> next = queue.claim(identity.id(), 200, TimeUnit.MILLISECONDS);
                 // A /free that came before this prompt applies before it runs, not after.
                 housekeeping();
                 if (next.isPresent()) {
-                    run(next.get());
+                    current = next.get();
+                    try {
+                        beatQuietly(); // the worker list shows the prompt at once
+                        run(next.get());
+                    } finally {
+                        current = null;
+                    }
+                    beatQuietly();
                     housekeeping();
                 }
             } catch (InterruptedException e) {
@@ -107,14 +161,23 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Runs one prompt; every line logged meanwhile on this thread carries its id and user (--log-format json). */
-    private void run(QueueItem item) {
-        try (var logContext = LogContext.open(item.promptId(), owner(item))) {
-            runPrompt(item);
+    private void beatQuietly() {
+        try {
+            beat();
+        } catch (Throwable e) {
+            logQuietly("Heartbeat failed", e);
         }
     }
 
-    private void runPrompt(QueueItem item) {
+    /** Runs one prompt; every line logged meanwhile on this thread carries its id and user (--log-format json). */
+    private void run(JobQueue.Claim claim) {
+        try (var logContext = LogContext.open(claim.item().promptId(), owner(claim.item()))) {
+            runPrompt(claim);
+        }
+    }
+
+    private void runPrompt(JobQueue.Claim claim) {
+        QueueItem item = claim.item();
         String clientId = item.clientId();
         long started = System.nanoTime();
         StatusRecorder recorder = null;
@@ -123,7 +186,7 @@ public final class Worker implements AutoCloseable {
         var meta = Json.object();
         Throwable crash = null;
         // History shows the prompt as dequeued, before the engine annotates it (is_changed), as ComfyUI.
-        var dequeued = queue.runningTuple().orElseGet(() -> item.toTuple().deepCopy());
+        var dequeued = claim.dequeued();
         try {
             recorder = new StatusRecorder(events.promptListener(item.promptId(), clientId));
             ExecutionOutcome outcome = engine.execute(item.promptId(), item.prompt(), item.extraData(),
@@ -140,13 +203,15 @@ public final class Worker implements AutoCloseable {
             if (recorder != null) recordCrash(recorder, item.promptId(), e);
         }
         try {
-            var messages = recorder != null ? recorder.messages() : crashMessages(item.promptId(), crash);
-            history.put(item.promptId(), HistoryEntries.entry(dequeued, outputs, success, messages, meta));
+            var messages = claim.earlierAttempts().deepCopy();
+            messages.addAll(recorder != null ? recorder.messages() : crashMessages(item.promptId(), crash));
+            if (!queue.complete(claim, HistoryEntries.entry(dequeued, outputs, success, messages, meta))) {
+                LOG.warn("Prompt {} lost its lease while it ran; another worker runs it again", item.promptId());
+            }
         } catch (Throwable e) {
             logQuietly("Prompt " + item.promptId() + ": recording its history failed", e);
-            recordMinimal(item, e);
+            recordMinimal(claim, e);
         } finally {
-            queue.finish(item);
             queue.changed();
             events.promptFinished(item.promptId(), clientId);
         }
@@ -228,12 +293,14 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The smallest history entry that still says the prompt failed and why. */
-    private void recordMinimal(QueueItem item, Throwable e) {
+    private void recordMinimal(JobQueue.Claim claim, Throwable e) {
+        QueueItem item = claim.item();
         try {
-            history.put(item.promptId(), HistoryEntries.entry(item.toTuple(), Json.object(), false,
+            queue.complete(claim, HistoryEntries.entry(item.toTuple(), Json.object(), false,
                     crashMessages(item.promptId(), e), Json.object()));
         } catch (Throwable ignored) {
-            // the store itself is failing; the queue still moves on
+            // the store itself is failing; on a shared store the lease runs out and another worker retries
+            if (queue instanceof PromptQueue local) local.finish(item);
         }
     }
 
@@ -249,10 +316,19 @@ public final class Worker implements AutoCloseable {
         stopping = true;
         engine.interrupt();
         thread.interrupt();
+        heartbeat.interrupt();
         try {
             thread.join(5000);
+            heartbeat.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (started) {
+            try {
+                registry.leave(identity.id());
+            } catch (Throwable e) {
+                logQuietly("Leaving the worker list failed", e);
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ public final class GracefulShutdown implements RequestFilter {
     /** Stops taking prompts and waits for the running one, interrupting it after {@code timeoutSeconds}. */
     public void drain(Worker worker, double timeoutSeconds) {
         draining = true;
+        if (worker == null) return; // an api server runs no prompts
         worker.stopTaking();
         try {
             if (worker.awaitIdle(Math.round(timeoutSeconds * 1000))) return;

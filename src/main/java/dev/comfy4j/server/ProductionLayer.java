@@ -51,7 +51,7 @@ public final class ProductionLayer {
         this.webhookPolicy = new WebhookPolicy(config.production().webhookAllow());
         this.metrics = new ServerMetrics(new ServerMetrics.Sources(
                 fromJobs(j -> j.queue().pending().size()),
-                fromJobs(j -> j.queue().running().isPresent() ? 1 : 0),
+                fromJobs(j -> j.queue().running().size()),
                 hub::clientCount,
                 models::loadCount,
                 models::unloadCount,
@@ -136,14 +136,20 @@ public final class ProductionLayer {
     private String runningOwner(String promptId) {
         Jobs j = jobs;
         if (j == null) return null;
-        return j.queue().running().filter(i -> i.promptId().equals(promptId))
-                .map(i -> Access.ownerOf(i.extraData())).orElse(null);
+        return runningItem(j, promptId).map(i -> Access.ownerOf(i.extraData())).orElse(null);
     }
 
     private JsonNode runningPrompt(String promptId) {
         Jobs j = jobs;
         if (j == null) return null;
-        return j.queue().running().filter(i -> i.promptId().equals(promptId)).map(QueueItem::prompt).orElse(null);
+        return runningItem(j, promptId).map(QueueItem::prompt).orElse(null);
+    }
+
+    /** The prompt as this server's worker runs it; else as the shared queue shows it running elsewhere. */
+    private static java.util.Optional<QueueItem> runningItem(Jobs j, String promptId) {
+        var here = j.worker().flatMap(dev.comfy4j.jobs.Worker::current).filter(i -> i.promptId().equals(promptId));
+        if (here.isPresent()) return here;
+        return j.queue().running().stream().filter(i -> i.promptId().equals(promptId)).findFirst();
     }
 
     /** Connects the layer to the job services, once they exist. */
@@ -157,7 +163,7 @@ public final class ProductionLayer {
         }
         readiness.add("tensor_runtime", TorchRuntime::isStarted)
                 .add("job_store", value.store()::probeWritable)
-                .add("worker", value.worker()::isAlive)
+                .add("worker", value::workerAlive)
                 .add("accepting_prompts", () -> !shutdown.draining());
         if (webhooksOn()) {
             webhooks = new WebhookDispatcher(value.store(), webhookPolicy,
@@ -190,7 +196,9 @@ public final class ProductionLayer {
      */
     public void drain() {
         Jobs j = jobs;
-        if (j != null && !shutdown.draining()) shutdown.drain(j.worker(), config.production().shutdownTimeoutSeconds());
+        if (j != null && !shutdown.draining()) {
+            shutdown.drain(j.worker().orElse(null), config.production().shutdownTimeoutSeconds());
+        }
         WebhookDispatcher d = webhooks;
         if (d != null) d.close(); // undelivered calls stay in the store for the next start
     }

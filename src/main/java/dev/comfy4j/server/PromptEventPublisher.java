@@ -25,13 +25,13 @@ public final class PromptEventPublisher implements JobEvents {
     /** Sent to the client, or broadcast when the prompt has none. */
     private static final Set<String> CLIENT_OR_BROADCAST = Set.of("progress", "progress_state", "execution_interrupted");
 
-    private final WebSocketHub hub;
+    private final EventDelivery hub;
     private volatile Function<String, String> ownerOfPrompt = promptId -> null;
     private volatile String runningOwner;
     private volatile String runningClient;
     private volatile String executingNode;
 
-    public PromptEventPublisher(WebSocketHub hub) {
+    public PromptEventPublisher(EventDelivery hub) {
         this.hub = hub;
     }
 

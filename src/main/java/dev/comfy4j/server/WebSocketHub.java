@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * reconnects the newer socket takes over; a closing socket removes the registry entry only if it
  * still owns it (ComfyUI's old-socket-close bug is not reproduced).
  */
-public final class WebSocketHub implements AutoCloseable {
+public final class WebSocketHub implements EventDelivery, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHub.class);
     private static final String CLIENT_ATTRIBUTE = "comfy4j.ws.client";
     private static final long SEND_TIMEOUT_SECONDS = 10;
@@ -188,6 +188,7 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     /** Broadcasts {@code status} with the current queue size. */
+    @Override
     public void broadcastStatus() {
         broadcast("status", statusData());
     }
@@ -205,6 +206,7 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     /** To the sid of this user (null: without authentication). */
+    @Override
     public void sendTo(String user, String sid, String type, JsonNode data) {
         if (sid != null) sendTo(key(user, sid), type, data);
     }
@@ -215,15 +217,18 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     /** To every socket of {@code user}; to everyone when {@code user} is null (no authentication). */
+    @Override
     public void broadcastTo(String user, String type, JsonNode data) {
         deliverToAll(user, new Message(type, data));
     }
 
+    @Override
     public void sendBinaryTo(String user, String sid, byte[] frame) {
         if (sid != null) deliverTo(key(user, sid), frame);
     }
 
     /** Binary frame to every socket of {@code user}, or to everyone when null. */
+    @Override
     public void broadcastBinaryTo(String user, byte[] frame) {
         deliverToAll(user, frame);
     }
@@ -234,6 +239,7 @@ public final class WebSocketHub implements AutoCloseable {
     }
 
     /** Whether the socket of this user's sid declared {@code supports_preview_metadata: true}. */
+    @Override
     public boolean supportsPreviewMetadata(String user, String sid) {
         Client c = sid == null ? null : clientsBySid.get(key(user, sid));
         return c != null && c.supportsPreviewMetadata;

@@ -3,7 +3,7 @@ package dev.comfy4j.jobs.webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.engine.ExecutionListener;
-import dev.comfy4j.jobs.History;
+import dev.comfy4j.jobs.HistoryStore;
 import dev.comfy4j.jobs.JobEvents;
 import dev.comfy4j.jobs.JobStore;
 import dev.comfy4j.json.Json;
@@ -16,11 +16,11 @@ import java.util.function.Supplier;
  */
 public final class WebhookEvents implements JobEvents {
     private final JobEvents next;
-    private final Supplier<History> history;
+    private final Supplier<HistoryStore> history;
     private final Supplier<JobStore> store;
     private final Runnable wakeDispatcher;
 
-    public WebhookEvents(JobEvents next, Supplier<History> history, Supplier<JobStore> store, Runnable wakeDispatcher) {
+    public WebhookEvents(JobEvents next, Supplier<HistoryStore> history, Supplier<JobStore> store, Runnable wakeDispatcher) {
         this.next = next;
         this.history = history;
         this.store = store;

@@ -2,7 +2,7 @@ package dev.comfy4j.server.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfy4j.jobs.History;
+import dev.comfy4j.jobs.HistoryStore;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.HttpError;
 import dev.comfy4j.server.RouteFamily;
@@ -14,9 +14,9 @@ import java.util.List;
 
 /** {@code /history} and {@code /history/{prompt_id}} (API spec §6.7 - §6.9). */
 public final class HistoryRoutes implements RouteFamily {
-    private final History history;
+    private final HistoryStore history;
 
-    public HistoryRoutes(History history) {
+    public HistoryRoutes(HistoryStore history) {
         this.history = history;
     }
 

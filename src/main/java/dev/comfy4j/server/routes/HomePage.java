@@ -1,6 +1,6 @@
 package dev.comfy4j.server.routes;
 
-import dev.comfy4j.jobs.PromptQueue;
+import dev.comfy4j.jobs.JobQueue;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,14 +13,14 @@ public final class HomePage {
     public static final String EDITOR_FLAG = "--front-end-version Comfy-Org/ComfyUI_frontend@v" + SystemRoutes.REQUIRED_FRONTEND_VERSION;
 
     private final String version;
-    private final PromptQueue queue;
+    private final JobQueue queue;
     private final String frontendNote;
 
     /**
      * @param queue null where the page is built without a queue (then it says the count is unknown)
      * @param frontendNote why a requested editor is not served (a failed download), or null
      */
-    public HomePage(String version, PromptQueue queue, String frontendNote) {
+    public HomePage(String version, JobQueue queue, String frontendNote) {
         this.version = version;
         this.queue = queue;
         this.frontendNote = frontendNote;
@@ -30,7 +30,7 @@ public final class HomePage {
         String running = "?";
         String pending = "?";
         if (queue != null) {
-            running = String.valueOf(queue.running().isPresent() ? 1 : 0);
+            running = String.valueOf(queue.running().size());
             pending = String.valueOf(queue.pending().size());
         }
         String note = frontendNote == null ? ""

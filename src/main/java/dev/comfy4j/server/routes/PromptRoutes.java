@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.engine.Engine;
 import dev.comfy4j.engine.ValidationOutcome;
-import dev.comfy4j.jobs.PromptQueue;
+import dev.comfy4j.jobs.JobQueue;
 import dev.comfy4j.jobs.QueueItem;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;
@@ -23,7 +23,7 @@ import java.util.UUID;
 /** {@code GET /prompt} and {@code POST /prompt} (API spec §6.1, §6.2). */
 public final class PromptRoutes implements RouteFamily {
     private final Engine engine;
-    private final PromptQueue queue;
+    private final JobQueue queue;
     private final int maxQueuedPerUser;
     private final Admission admission;
 
@@ -33,12 +33,12 @@ public final class PromptRoutes implements RouteFamily {
         void admit(ObjectNode extraData);
     }
 
-    public PromptRoutes(Engine engine, PromptQueue queue) {
+    public PromptRoutes(Engine engine, JobQueue queue) {
         this(engine, queue, 0, extraData -> { });
     }
 
     /** @param maxQueuedPerUser {@code --max-queued-per-user}: queued plus running prompts per user; 0: no limit */
-    public PromptRoutes(Engine engine, PromptQueue queue, int maxQueuedPerUser, Admission admission) {
+    public PromptRoutes(Engine engine, JobQueue queue, int maxQueuedPerUser, Admission admission) {
         this.engine = engine;
         this.queue = queue;
         this.maxQueuedPerUser = maxQueuedPerUser;
@@ -105,7 +105,7 @@ public final class PromptRoutes implements RouteFamily {
     private void checkQueueLimit(String user) {
         if (maxQueuedPerUser <= 0) return;
         int queued = (int) queue.pending().stream().filter(i -> Objects.equals(Access.ownerOf(i.extraData()), user)).count();
-        if (queue.running().filter(i -> Objects.equals(Access.ownerOf(i.extraData()), user)).isPresent()) queued++;
+        queued += (int) queue.running().stream().filter(i -> Objects.equals(Access.ownerOf(i.extraData()), user)).count();
         if (queued >= maxQueuedPerUser) throw AuthErrors.tooManyQueued(maxQueuedPerUser, queued);
     }
 

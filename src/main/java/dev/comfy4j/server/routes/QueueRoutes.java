@@ -3,9 +3,9 @@ package dev.comfy4j.server.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfy4j.jobs.PromptQueue;
+import dev.comfy4j.jobs.JobQueue;
+import dev.comfy4j.jobs.Jobs;
 import dev.comfy4j.jobs.QueueItem;
-import dev.comfy4j.jobs.Worker;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.server.Exchange;
 import dev.comfy4j.server.RouteFamily;
@@ -13,16 +13,17 @@ import dev.comfy4j.server.Router;
 import dev.comfy4j.server.auth.Access;
 import dev.comfy4j.server.auth.AuthErrors;
 import dev.comfy4j.server.auth.Principal;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code /queue}, {@code /interrupt} and {@code /free} (API spec §6.3 - §6.6). */
 public final class QueueRoutes implements RouteFamily {
-    private final PromptQueue queue;
-    private final Worker worker;
+    private final JobQueue queue;
+    private final Jobs jobs;
 
-    public QueueRoutes(PromptQueue queue, Worker worker) {
-        this.queue = queue;
-        this.worker = worker;
+    public QueueRoutes(Jobs jobs) {
+        this.queue = jobs.queue();
+        this.jobs = jobs;
     }
 
     @Override
@@ -37,7 +38,7 @@ public final class QueueRoutes implements RouteFamily {
         Principal p = Access.principal(ex);
         ObjectNode body = Json.object();
         ArrayNode running = body.putArray("queue_running");
-        queue.runningTuple().filter(t -> Access.canSee(p, Access.ownerOfTuple(t))).ifPresent(running::add);
+        queue.runningTuples().stream().filter(t -> Access.canSee(p, Access.ownerOfTuple(t))).forEach(running::add);
         ArrayNode pending = body.putArray("queue_pending");
         for (QueueItem item : queue.pending()) {
             if (Access.canSee(p, Access.ownerOf(item.extraData()))) pending.add(item.toTuple());
@@ -80,8 +81,14 @@ public final class QueueRoutes implements RouteFamily {
         if (!Access.seesAll(p)) {
             // A user stops only its own prompt, and always by id: a global interrupt could hit the
             // next prompt, someone else's, if the running one ends meanwhile.
-            Optional<QueueItem> running = queue.running();
-            if (running.isEmpty() || (promptId != null && !promptId.isEmpty() && !running.get().promptId().equals(promptId))) {
+            // Without an id: the user's own running prompt (the oldest, when several servers run theirs).
+            String wanted = promptId;
+            List<QueueItem> all = queue.running();
+            Optional<QueueItem> running = wanted != null && !wanted.isEmpty()
+                    ? all.stream().filter(i -> i.promptId().equals(wanted)).findFirst()
+                    : all.stream().filter(i -> p.user().equals(Access.ownerOf(i.extraData()))).findFirst()
+                            .or(() -> all.stream().findFirst());
+            if (running.isEmpty()) {
                 ex.empty(200); // nothing of that id runs: ComfyUI does nothing either
                 return;
             }
@@ -90,7 +97,7 @@ public final class QueueRoutes implements RouteFamily {
             }
             promptId = running.get().promptId();
         }
-        worker.interrupt(promptId);
+        jobs.interrupt(promptId);
         ex.empty(200);
     }
 
@@ -98,7 +105,7 @@ public final class QueueRoutes implements RouteFamily {
         ObjectNode body = ex.jsonObjectBody();
         boolean free = Truthiness.truthy(body.get("free_memory"));
         boolean unload = body.has("unload_models") ? Truthiness.truthy(body.get("unload_models")) : free;
-        worker.requestFree(unload, free);
+        jobs.requestFree(unload, free);
         ex.empty(200);
     }
 }

@@ -25,10 +25,17 @@ public final class SystemRoutes implements RouteFamily {
 
     private final ServerConfig config;
     private final Engine engine;
+    private volatile java.util.function.Supplier<ArrayNode> workers;
 
     public SystemRoutes(ServerConfig config, Engine engine) {
         this.config = config;
         this.engine = engine;
+    }
+
+    /** Adds the live workers of the job store to {@code /system_stats} (key {@code workers}, comfy4j's own). */
+    public SystemRoutes withWorkers(java.util.function.Supplier<ArrayNode> list) {
+        this.workers = list;
+        return this;
     }
 
     @Override
@@ -76,6 +83,8 @@ public final class SystemRoutes implements RouteFamily {
         entry.put("vram_free", memory.deviceFree());
         entry.put("torch_vram_total", memory.deviceTotal());
         entry.put("torch_vram_free", memory.deviceFree());
+        var list = workers;
+        if (list != null) body.set("workers", list.get());
         ex.json(body);
     }
 }
