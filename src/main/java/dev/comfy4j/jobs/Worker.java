@@ -29,6 +29,8 @@ public final class Worker implements AutoCloseable {
     private final Thread heartbeat;
     private volatile WorkerInfo identity;
     private volatile JobQueue.Claim current;
+    /** True from before a claim until its prompt is {@link #current}: a drain must wait for that one too. */
+    private volatile boolean claiming;
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean takingStopped;
@@ -104,7 +106,7 @@ public final class Worker implements AutoCloseable {
     /** Waits until no prompt runs; false when one still runs after {@code timeoutMillis}. */
     public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (current != null) {
+        while (claiming || current != null) {
             if (System.currentTimeMillis() >= deadline) return false;
             Thread.sleep(20);
         }
@@ -133,16 +135,23 @@ public final class Worker implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
+                claiming = true; // before the check: a drain that starts now waits for this claim
                 if (takingStopped) {
+                    claiming = false;
                     housekeeping();
                     Thread.sleep(50);
                     continue;
                 }
-                Optional<JobQueue.Claim> next = queue.claim(identity.id(), 200, TimeUnit.MILLISECONDS);
+                Optional<JobQueue.Claim> next;
+                try {
+                    next = queue.claim(identity.id(), 200, TimeUnit.MILLISECONDS);
+                    next.ifPresent(c -> current = c);
+                } finally {
+                    claiming = false;
+                }
                 // A /free that came before this prompt applies before it runs, not after.
                 housekeeping();
                 if (next.isPresent()) {
-                    current = next.get();
                     try {
                         beatQuietly(); // the worker list shows the prompt at once
                         run(next.get());
