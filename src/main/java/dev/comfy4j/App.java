@@ -96,7 +96,9 @@ public final class App implements AutoCloseable {
 
         this.router = new Router();
         List<RouteFamily> families = new ArrayList<>(List.of(
-                new SystemRoutes(config, engine).withWorkers(() -> WorkerRoutes.list(jobs)),
+                // ComfyUI's exact /system_stats on one server; the worker list joins it on a shared store
+                config.scaleOut().shared() ? new SystemRoutes(config, engine).withWorkers(() -> WorkerRoutes.list(jobs))
+                        : new SystemRoutes(config, engine),
                 new PromptRoutes(engine, jobs.queue(), config.production().maxQueuedPerUser(), production::admit),
                 new QueueRoutes(jobs),
                 new HistoryRoutes(jobs.history()),
