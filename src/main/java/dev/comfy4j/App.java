@@ -106,7 +106,9 @@ public final class App implements AutoCloseable {
         families.add(TemplateRoutes.bundled());
         families.add(new NodeDocsRoutes(engine));
         families.addAll(FileRoutes.families(config, folders, hub, logs,
-                new HomePage(VERSION, jobs.queue(), frontend.problem())));
+                new HomePage(VERSION, jobs.queue(), frontend.problem()),
+                sharedStore == null ? null : new dev.comfy4j.server.routes.PeerOutputs(jobs::workers,
+                        () -> jobs.worker().map(dev.comfy4j.jobs.Worker::id).orElse(null))));
         families.addAll(production.routes());
         families.forEach(f -> f.register(router));
         router.get("/ws", ex -> ex.text(400, "400: Bad Request\n\nNo WebSocket UPGRADE hdr"));

@@ -15,9 +15,15 @@ public final class FileRoutes {
 
     public static List<RouteFamily> families(ServerConfig config, Folders folders, WebSocketHub hub, LogCapture logs,
             HomePage homePage) {
+        return families(config, folders, hub, logs, homePage, null);
+    }
+
+    /** @param peers on a shared store, where {@code /view} looks for files other servers wrote (null: none) */
+    public static List<RouteFamily> families(ServerConfig config, Folders folders, WebSocketHub hub, LogCapture logs,
+            HomePage homePage, PeerOutputs peers) {
         return List.of(
                 new FrontendRoutes(config.frontEndRoot(), homePage),
-                new ViewRoutes(folders),
+                new ViewRoutes(folders, peers),
                 new UploadRoutes(folders),
                 new ModelRoutes(folders.models()),
                 new UserRoutes(new Users(folders.user())),

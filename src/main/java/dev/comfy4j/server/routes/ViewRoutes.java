@@ -26,9 +26,16 @@ public final class ViewRoutes implements RouteFamily {
             "text/javascript", "text/css");
 
     private final Folders folders;
+    private final PeerOutputs peers;
 
     public ViewRoutes(Folders folders) {
+        this(folders, null);
+    }
+
+    /** @param peers where a file this server lacks is looked for on a shared store (null: nowhere) */
+    public ViewRoutes(Folders folders, PeerOutputs peers) {
         this.folders = folders;
+        this.peers = peers;
     }
 
     @Override
@@ -53,7 +60,10 @@ public final class ViewRoutes implements RouteFamily {
         // Only the last component of the name counts; folders go in "subfolder".
         String baseName = name.substring(name.lastIndexOf('/') + 1);
         Path file = SafePaths.join(dir, baseName).orElseThrow(() -> HttpError.empty(404));
-        if (baseName.isEmpty() || !Files.isRegularFile(file)) throw HttpError.empty(404);
+        if (baseName.isEmpty() || !Files.isRegularFile(file)) {
+            if (!baseName.isEmpty() && peers != null && peers.serve(ex)) return; // written by another server
+            throw HttpError.empty(404);
+        }
         if (!SafePaths.inside(root, file)) throw HttpError.empty(403);
 
         String disposition = "filename=\"" + baseName + "\"";

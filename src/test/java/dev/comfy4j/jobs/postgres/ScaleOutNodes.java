@@ -26,7 +26,32 @@ final class ScaleOutNodes {
     static Engine engine(ServerConfig config) {
         NodeRegistry registry = NodeCatalogue.registry(TestServices.scratch());
         registry.register(Echo::new);
+        registry.register(() -> new WriteFile(config.outputDirectory()));
         return new GraphEngine(config, registry);
+    }
+
+    /** Writes {@code text} to {@code filename} in the server's output folder and reports it like SaveImage. */
+    static final class WriteFile implements Node {
+        private final java.nio.file.Path output;
+
+        WriteFile(java.nio.file.Path output) {
+            this.output = output;
+        }
+
+        @Override
+        public NodeSchema schema() {
+            return NodeSchema.v1("ScaleOutWriteFile", "tests").input(Input.string("filename")).input(Input.string("text"))
+                    .outputNode().build();
+        }
+
+        @Override
+        public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
+            java.nio.file.Files.createDirectories(output);
+            java.nio.file.Files.writeString(output.resolve(in.string("filename")), in.string("text"));
+            var image = dev.comfy4j.json.Json.object().put("filename", in.string("filename")).put("subfolder", "")
+                    .put("type", "output");
+            return NodeResult.uiOnly(NodeResult.ui("images", image));
+        }
     }
 
     static final class Echo implements Node {

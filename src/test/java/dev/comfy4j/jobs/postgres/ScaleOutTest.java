@@ -298,4 +298,27 @@ class ScaleOutTest {
             assertThat(ScaleOutNodes.RUNS.get("r" + i)).as("runs of r" + i).hasValue(1);
         }
     }
+
+    @Test
+    void viewOnAnyServerServesAFileAnotherServerWrote() {
+        TestServer api = server(ScaleOutSettings.Role.API);
+        TestServer worker = server(ScaleOutSettings.Role.WORKER);
+        ObjectNode body = Json.object();
+        ObjectNode node = body.putObject("prompt").putObject("1");
+        node.put("class_type", "ScaleOutWriteFile");
+        node.putObject("inputs").put("filename", "peer_00001_.txt").put("text", "written on the worker");
+        String id = post(api, body);
+        JsonNode entry = api.waitForHistory(id);
+        assertThat(entry.at("/outputs/1/images/0/filename").asText()).isEqualTo("peer_00001_.txt");
+
+        var local = worker.get("/view?filename=peer_00001_.txt&type=output");
+        var forwarded = api.get("/view?filename=peer_00001_.txt&type=output");
+        assertThat(local.statusCode()).isEqualTo(200);
+        assertThat(forwarded.statusCode()).isEqualTo(200);
+        assertThat(forwarded.body()).isEqualTo("written on the worker").isEqualTo(local.body());
+        assertThat(forwarded.headers().firstValue("Content-Type")).isEqualTo(local.headers().firstValue("Content-Type"));
+        // held nowhere: 404 from every server, and no request loops between them
+        assertThat(api.get("/view?filename=nowhere.txt&type=output").statusCode()).isEqualTo(404);
+        assertThat(worker.get("/view?filename=nowhere.txt&type=output").statusCode()).isEqualTo(404);
+    }
 }
