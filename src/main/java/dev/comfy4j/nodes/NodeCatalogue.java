@@ -55,6 +55,7 @@ import dev.comfy4j.nodes.image.SplitImageWithAlpha;
 import dev.comfy4j.nodes.image.WebcamCapture;
 import dev.comfy4j.nodes.latent.EmptyLatentImage;
 import dev.comfy4j.nodes.loaders.CLIPLoader;
+import dev.comfy4j.nodes.loaders.LoraLoader;
 import dev.comfy4j.nodes.loaders.CheckpointLoader;
 import dev.comfy4j.nodes.loaders.CheckpointLoaderSimple;
 import dev.comfy4j.nodes.loaders.UNETLoader;
@@ -172,6 +173,7 @@ public final class NodeCatalogue {
         r.register(LatentRotate::new);
         r.register(LatentFlip::new);
         r.register(LatentCrop::new);
+        r.register(LoraLoader::withClip);
         r.register(CLIPLoader::new);
         r.register(UNETLoader::new);
         r.register(UnClipConditioning::new);
@@ -183,6 +185,7 @@ public final class NodeCatalogue {
         r.register(s -> new SaveLatent(s.folders()));
         r.register(ConditioningZeroOut::new);
         r.register(ConditioningSetTimestepRange::new);
+        r.register(LoraLoader::modelOnly);
         r.register(LatentAdd::new);
         r.register(LatentSubtract::new);
         r.register(LatentMultiply::new);

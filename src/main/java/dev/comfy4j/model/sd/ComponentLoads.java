@@ -3,9 +3,11 @@ package dev.comfy4j.model.sd;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.ModelManager.LoadedStateDict;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.patch.LoraStack;
 import dev.comfy4j.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +38,37 @@ final class ComponentLoads {
      */
     static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
             Path file, String prefix, double computeBytesPerStored, Builder<T> builder) throws Exception {
-        String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix;
+        return acquire(manager, kind, file, prefix, computeBytesPerStored, LoraStack.NONE, null, builder);
+    }
+
+    /**
+     * As {@link #acquire(ModelManager, String, Path, String, double, Builder)}, with the weights patched
+     * by {@code loras} (whose LoRA key names {@code loraKeys} gives) before the component is built. A
+     * patched component is loaded beside the unpatched one and shares every weight it does not patch.
+     */
+    static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
+            Path file, String prefix, double computeBytesPerStored, LoraStack loras,
+            Function<StateDict, Map<String, String>> loraKeys, Builder<T> builder) throws Exception {
+        String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix
+                + (loras.isEmpty() ? "" : "+lora:" + loras.cacheKey());
         return manager.acquire(key, 0, () -> {
             long start = System.nanoTime();
             ModelManager.Lease<LoadedStateDict> weights = manager.checkpoint(file);
+            StateDict patched = null;
             try {
                 StateDict sd = weights.model().stateDict();
+                if (!loras.isEmpty()) {
+                    patched = loras.applyTo(sd, loraKeys);
+                    sd = patched;
+                }
                 T component = builder.build(sd);
                 long bytes = (long) (storedBytes(sd, prefix) * computeBytesPerStored);
                 LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
                         String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
-                return new LoadedComponent<>(component, bytes, weights);
+                return patched == null ? new LoadedComponent<>(component, bytes, weights)
+                        : new LoadedComponent<>(component, bytes, patched, weights);
             } catch (Exception | Error e) {
+                if (patched != null) patched.close();
                 weights.close();
                 throw e;
             }
