@@ -3,11 +3,11 @@ package dev.comfy4j.model.sd;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.ModelManager.LoadedStateDict;
 import dev.comfy4j.model.StateDict;
-import dev.comfy4j.model.patch.LoraStack;
+import dev.comfy4j.model.patch.PatchableComponent;
+import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,37 +38,38 @@ final class ComponentLoads {
      */
     static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
             Path file, String prefix, double computeBytesPerStored, Builder<T> builder) throws Exception {
-        return acquire(manager, kind, file, prefix, computeBytesPerStored, LoraStack.NONE, null, builder);
+        return acquire(manager, kind, file, prefix, computeBytesPerStored, null, builder);
     }
 
     /**
      * As {@link #acquire(ModelManager, String, Path, String, double, Builder)}, with the weights patched
-     * by {@code loras} (whose LoRA key names {@code loraKeys} gives) before the component is built. A
-     * patched component is loaded beside the unpatched one and shares every weight it does not patch.
+     * by the patches of {@code patched} (null for none) before the component is built. A patched
+     * component is loaded beside the unpatched one and shares every weight it does not patch.
      */
     static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
-            Path file, String prefix, double computeBytesPerStored, LoraStack loras,
-            Function<StateDict, Map<String, String>> loraKeys, Builder<T> builder) throws Exception {
+            Path file, String prefix, double computeBytesPerStored, PatchableComponent patched, Builder<T> builder)
+            throws Exception {
+        WeightPatches patches = patched == null ? WeightPatches.NONE : patched.patches();
         String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix
-                + (loras.isEmpty() ? "" : "+lora:" + loras.cacheKey());
+                + (patches.isEmpty() ? "" : "+" + patches.cacheKey());
         return manager.acquire(key, 0, () -> {
             long start = System.nanoTime();
             ModelManager.Lease<LoadedStateDict> weights = manager.checkpoint(file);
-            StateDict patched = null;
+            StateDict overlay = null;
             try {
                 StateDict sd = weights.model().stateDict();
-                if (!loras.isEmpty()) {
-                    patched = loras.applyTo(sd, loraKeys);
-                    sd = patched;
+                if (!patches.isEmpty()) {
+                    overlay = patches.applyTo(sd, patched);
+                    sd = overlay;
                 }
                 T component = builder.build(sd);
                 long bytes = (long) (storedBytes(sd, prefix) * computeBytesPerStored);
                 LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
                         String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
-                return patched == null ? new LoadedComponent<>(component, bytes, weights)
-                        : new LoadedComponent<>(component, bytes, patched, weights);
+                return overlay == null ? new LoadedComponent<>(component, bytes, weights)
+                        : new LoadedComponent<>(component, bytes, overlay, weights);
             } catch (Exception | Error e) {
-                if (patched != null) patched.close();
+                if (overlay != null) overlay.close();
                 weights.close();
                 throw e;
             }

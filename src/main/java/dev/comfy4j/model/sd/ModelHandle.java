@@ -4,7 +4,9 @@ import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.patch.LoraKeyMap;
-import dev.comfy4j.model.patch.LoraStack;
+import dev.comfy4j.model.patch.PatchableComponent;
+import dev.comfy4j.model.patch.WeightPatch;
+import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 import dev.comfy4j.model.unet.UNetModel;
@@ -16,13 +18,14 @@ import java.util.function.Supplier;
 
 /**
  * ComfyUI's MODEL value: the diffusion model (UNet and its sampling parameterisation) of {@code file}
- * under {@code prefix}, of the detected {@code architecture}, computed on {@code device}, with the LoRA
- * files of {@code loras} applied to its weights.
+ * under {@code prefix}, of the detected {@code architecture}, computed on {@code device}, with
+ * {@code patches} (LoRA files, merges) applied to its weights.
  */
 public record ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture,
-                          Supplier<Device> device, LoraStack loras) {
+                          Supplier<Device> device, WeightPatches patches)
+        implements PatchableComponent {
     public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device) {
-        this(manager, file, prefix, architecture, device, LoraStack.NONE);
+        this(manager, file, prefix, architecture, device, WeightPatches.NONE);
     }
 
     /**
@@ -35,16 +38,17 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     /** The loaded diffusion model, for the duration of one computation (a sampler run). */
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
         return ComponentLoads.acquire(manager, "MODEL", file, prefix, STORAGE == WeightStorage.FLOAT32_COPY ? 2.0 : 1.0,
-                loras, this::loraKeys, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
+                this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
                         ModelSamplingDiscrete.of(architecture.prediction())));
     }
 
-    /** A clone with the LoRA {@code loraFile} applied on top at {@code strength}; shares the weights it does not patch. */
-    public ModelHandle withLora(Path loraFile, double strength) throws java.io.IOException {
-        return new ModelHandle(manager, file, prefix, architecture, device, loras.with(loraFile, strength));
+    /** A clone with {@code patch} applied on top; shares the weights it does not patch. */
+    public ModelHandle withPatch(WeightPatch patch) {
+        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch));
     }
 
     /** ComfyUI's LoRA key names of this UNet, mapped to the keys of {@code weights}. */
+    @Override
     public Map<String, String> loraKeys(StateDict weights) {
         return LoraKeyMap.unet(weights.keys(), prefix, architecture.unet());
     }
@@ -52,6 +56,6 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     @Override
     public String toString() {
         return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName()
-                + (loras.isEmpty() ? "" : ", " + loras.applications().size() + " LoRA") + "]";
+                + (patches.isEmpty() ? "" : ", " + patches.steps().size() + " patches") + "]";
     }
 }

@@ -1,8 +1,10 @@
 package dev.comfy4j.nodes.loaders;
 
+import dev.comfy4j.model.patch.LoraFilePatch;
 import dev.comfy4j.model.sd.ClipHandle;
 import dev.comfy4j.model.sd.LoraFiles;
 import dev.comfy4j.model.sd.ModelHandle;
+import dev.comfy4j.nodes.FiniteFloats;
 import dev.comfy4j.nodes.Input;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeContext;
@@ -11,7 +13,6 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.python.PyError;
 import java.nio.file.Path;
 
 /**
@@ -71,22 +72,16 @@ public final class LoraLoader implements Node {
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         ModelHandle model = in.as("model", ModelHandle.class);
         ClipHandle clip = modelOnly ? null : in.as("clip", ClipHandle.class);
-        double strengthModel = finite(in, "strength_model");
-        double strengthClip = modelOnly ? 0.0 : finite(in, "strength_clip");
+        double strengthModel = FiniteFloats.of(in, "strength_model");
+        double strengthClip = modelOnly ? 0.0 : FiniteFloats.of(in, "strength_clip");
         if (strengthModel == 0 && strengthClip == 0) return modelOnly ? NodeResult.of(model) : NodeResult.of(model, clip);
 
         Path lora = ModelFileInputs.require(services.folders(), "loras", in.string("lora_name"));
         LoraFiles.Targets targets = LoraFiles.check(lora, model, clip);
         // A zero strength, or a LoRA with no key for a component, leaves that component as it was.
-        ModelHandle newModel = strengthModel != 0 && targets.modelWeights() > 0 ? model.withLora(lora, strengthModel) : model;
+        ModelHandle newModel = strengthModel != 0 && targets.modelWeights() > 0 ? model.withPatch(LoraFilePatch.of(lora, strengthModel)) : model;
         if (modelOnly) return NodeResult.of(newModel);
-        ClipHandle newClip = strengthClip != 0 && targets.clipWeights() > 0 ? clip.withLora(lora, strengthClip) : clip;
+        ClipHandle newClip = strengthClip != 0 && targets.clipWeights() > 0 ? clip.withPatch(LoraFilePatch.of(lora, strengthClip)) : clip;
         return NodeResult.of(newModel, newClip);
-    }
-
-    private static double finite(NodeInputs in, String name) {
-        double v = in.floating(name);
-        if (!Double.isFinite(v)) throw new PyError("ValueError", name + " must be a finite number, not " + v);
-        return v;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.comfy4j.model.ArchitectureDetector;
 import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelFiles;
+import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.support.TestCheckpoints;
@@ -34,8 +35,37 @@ class LoraOnSd15Test {
     private static StateDict checkpoint;
     private static ModelArchitecture arch;
 
+    private static ModelManager manager;
+
+    /** A component of the test checkpoint, as the MODEL and CLIP handles are. */
+    private record Component(String prefix, WeightPatches patches, boolean isUnet) implements PatchableComponent {
+        @Override
+        public ModelManager manager() {
+            return manager;
+        }
+
+        @Override
+        public Path file() {
+            return TestCheckpoints.requireSd15();
+        }
+
+        @Override
+        public Map<String, String> loraKeys(StateDict weights) {
+            return isUnet ? LoraKeyMap.unet(weights.keys(), prefix, arch.unet()) : LoraKeyMap.clipL(weights.keys(), prefix);
+        }
+    }
+
+    private static Component unet(WeightPatches patches) {
+        return new Component(UNET, patches, true);
+    }
+
+    private static Component clip(WeightPatches patches) {
+        return new Component(CLIP, patches, false);
+    }
+
     @BeforeAll
     static void open() throws Exception {
+        manager = ModelManager.create(0);
         checkpoint = ModelFiles.loadStateDict(TestCheckpoints.requireSd15());
         arch = ArchitectureDetector.detect(checkpoint);
     }
@@ -43,6 +73,7 @@ class LoraOnSd15Test {
     @AfterAll
     static void close() {
         if (checkpoint != null) checkpoint.close();
+        if (manager != null) manager.close();
     }
 
     @Test
@@ -98,9 +129,9 @@ class LoraOnSd15Test {
 
         byte[] before = checkpoint.get(target).toByteArray();
         float[] base = checkpoint.get(target).to(DType.F32).toFloatArray();
-        LoraStack stack = LoraStack.NONE.with(file, 0.8);
+        WeightPatches stack = WeightPatches.NONE.with(LoraFilePatch.of(file, 0.8));
         for (int round = 0; round < 100; round++) {
-            try (StateDict patched = stack.applyTo(checkpoint, sd -> LoraKeyMap.clipL(sd.keys(), CLIP));
+            try (StateDict patched = stack.applyTo(checkpoint, clip(stack));
                  TensorScope ignored = TensorScope.open()) {
                 assertThat(patched.get(target).dtype()).isEqualTo(DType.F32);
                 String untouched = CLIP + "encoder.layers.1.self_attn.q_proj.weight";
@@ -137,13 +168,66 @@ class LoraOnSd15Test {
                 "diffusion_model.out.2.diff", Tensor.zeros(DType.F32, checkpoint.get(UNET + "out.2.weight").shape())), Map.of());
         SafetensorsWriter.write(b, Map.of("lora_unet_out_2.diff_b", Tensor.fromFloats(d2, n)), Map.of());
         float[] base = checkpoint.get(target).to(DType.F32).toFloatArray();
-        LoraStack stack = LoraStack.NONE.with(a, 1.0).with(b, 0.5);
-        try (StateDict patched = stack.applyTo(checkpoint, sd -> LoraKeyMap.unet(sd.keys(), UNET, arch.unet()));
+        WeightPatches stack = WeightPatches.NONE.with(LoraFilePatch.of(a, 1.0)).with(LoraFilePatch.of(b, 0.5));
+        try (StateDict patched = stack.applyTo(checkpoint, unet(stack));
              TensorScope ignored = TensorScope.open()) {
             float[] got = patched.get(target).toFloatArray();
             for (int i = 0; i < n; i++) assertThat(got[i]).isCloseTo(base[i] + d1[i] + 0.5f * d2[i], within(1e-5f));
         }
         assertThat(stack.cacheKey()).contains("diff_a.safetensors").contains("diff_b.safetensors");
-        assertThat(List.of(stack.applications().get(0).strength(), stack.applications().get(1).strength())).containsExactly(1.0, 0.5);
+        assertThat(stack.steps()).extracting(p -> ((LoraFilePatch) p).strength()).containsExactly(1.0, 0.5);
+    }
+
+    @Test
+    void mergesWeighTheOtherModelsPossiblyPatchedWeightsAsComfyUisMergeNodes() throws Exception {
+        String target = UNET + "out.2.bias";
+        String middle = UNET + "middle_block.2.out_layers.3.bias";
+        String input = UNET + "input_blocks.1.0.out_layers.3.bias";
+        Map<String, Tensor> diffs = new LinkedHashMap<>();
+        Map<String, float[]> diffValues = new LinkedHashMap<>();
+        for (String key : List.of(target, middle, input)) {
+            float[] d = new float[(int) checkpoint.get(key).numel()];
+            for (int i = 0; i < d.length; i++) d[i] = 0.01f * (i % 7 + 1);
+            diffValues.put(key, d);
+            diffs.put("diffusion_model." + key.substring(UNET.length()).replace(".bias", ".diff_b"), Tensor.fromFloats(d, d.length));
+        }
+        Path file = dir.resolve("three_biases.safetensors");
+        SafetensorsWriter.write(file, diffs, Map.of());
+        // model2 = the same checkpoint with the three biases moved by d
+        Component model2 = unet(WeightPatches.NONE.with(LoraFilePatch.of(file, 1.0)));
+
+        // Simple, ratio r: w*r + (1-r)*(w+d) = w + (1-r)*d
+        check(new MergePatch(model2, 1 - 0.3, 0.3, List.of(), List.of()), diffValues, Map.of(target, 0.7, middle, 0.7, input, 0.7));
+        // Subtract, multiplier m: w*m - m*(w+d) = -m*d relative to 0, i.e. w*(m-1)... checked as the formula
+        check(new MergePatch(model2, -2.0, 2.0, List.of(), List.of()), diffValues, null);
+        // Blocks: the longest matching name prefix picks the ratio; "out" also covers out.2, the default is input's
+        List<MergePatch.Block> blocks = List.of(new MergePatch.Block("input", 1 - 0.1, 0.1),
+                new MergePatch.Block("middle", 1 - 0.5, 0.5), new MergePatch.Block("out", 1 - 0.9, 0.9));
+        check(new MergePatch(model2, 1 - 0.1, 0.1, blocks, List.of()), diffValues,
+                Map.of(target, 0.1, middle, 0.5, input, 0.9));
+    }
+
+    /**
+     * Applies {@code merge} to the plain UNet and compares with {@code base + share * d} per key, or with
+     * the general formula {@code base*m + p*(base+d)} when {@code shares} is null.
+     */
+    private static void check(MergePatch merge, Map<String, float[]> diffs, Map<String, Double> shares) throws Exception {
+        WeightPatches patches = WeightPatches.NONE.with(merge);
+        try (StateDict merged = patches.applyTo(checkpoint, unet(patches)); TensorScope ignored = TensorScope.open()) {
+            for (Map.Entry<String, float[]> e : diffs.entrySet()) {
+                float[] base = checkpoint.get(e.getKey()).to(DType.F32).toFloatArray();
+                float[] got = merged.get(e.getKey()).toFloatArray();
+                for (int i = 0; i < base.length; i++) {
+                    double expected = shares != null ? base[i] + shares.get(e.getKey()) * e.getValue()[i]
+                            : base[i] * merge.modelStrength() + merge.patchStrength() * (base[i] + e.getValue()[i]);
+                    assertThat((double) got[i]).as(e.getKey()).isCloseTo(expected, within(1e-5));
+                }
+            }
+            String untouchedByD = UNET + "time_embed.0.bias";
+            float[] base = checkpoint.get(untouchedByD).to(DType.F32).toFloatArray();
+            float[] got = merged.get(untouchedByD).toFloatArray();
+            double ratioOfDefault = merge.modelStrength() + merge.patchStrength();
+            for (int i = 0; i < base.length; i++) assertThat((double) got[i]).isCloseTo(base[i] * ratioOfDefault, within(1e-5));
+        }
     }
 }

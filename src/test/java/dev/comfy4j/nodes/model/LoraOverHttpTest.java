@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * LoraLoader over real HTTP on the random SD1.5 checkpoint with LoRA files the test writes: a LoRA
- * changes the sampled image, strength 0 gives exactly the image without it, and a LoRA that does not
- * fit fails its node naming the file while the next prompt runs on clean weights.
+ * LoraLoader and ModelMergeSimple over real HTTP on the random SD1.5 checkpoint with LoRA files the
+ * test writes: a LoRA changes the sampled image, strength 0 gives exactly the image without it, a merge
+ * at ratio 1 or 0 gives exactly one of its models, and a LoRA that does not fit fails its node naming
+ * the file while the next prompt runs on clean weights.
  */
 class LoraOverHttpTest {
     @TempDir static Path base;
@@ -127,6 +128,24 @@ class LoraOverHttpTest {
                            "lora_name": "style.safetensors", "strength_model": -1.0}}, "1":""");
         int[] negative = pixels(run(prompt));
         assertThat(negative).isNotEqualTo(pixels(run(workflow(null, null, null))));
+    }
+
+    @Test
+    void modelMergeSimpleWeighsTheTwoModelsExactly() throws Exception {
+        int[] plain = pixels(run(workflow(null, null, null)));
+        int[] styledModel = pixels(run(workflow("style.safetensors", "1.0", "0.0")));
+        assertThat(pixels(run(merged("1.0")))).isEqualTo(plain);
+        assertThat(pixels(run(merged("0.0")))).isEqualTo(styledModel);
+        assertThat(pixels(run(merged("0.5")))).isNotEqualTo(plain).isNotEqualTo(styledModel);
+    }
+
+    /** The plain model merged with its LoRA-patched self at {@code ratio} (ratio 1 keeps model1). */
+    private static String merged(String ratio) {
+        return workflow("style.safetensors", "1.0", "0.0")
+                .replace("\"model\": [\"9\", 0], \"positive\"", "\"model\": [\"10\", 0], \"positive\"")
+                .replace("{\"9\":", """
+                    {"10": {"class_type": "ModelMergeSimple", "inputs": {"model1": ["1", 0], "model2": ["9", 0],
+                            "ratio": %s}}, "9":""".formatted(ratio));
     }
 
     @Test
