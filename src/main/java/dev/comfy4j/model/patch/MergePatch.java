@@ -46,6 +46,7 @@ public record MergePatch(PatchableComponent source, double patchStrength, double
                     Tensor other = sourceWeights.get(key);
                     if (!Arrays.equals(other.shape(), target.base().get(own).shape())) continue; // checked by the node
                     Block rule = ruleFor(name);
+                    if (rule.modelStrength() == 1.0 && rule.patchStrength() == 0.0) continue; // keeps the shared weight
                     try (TensorScope ignored = TensorScope.open()) {
                         Tensor w = target.weight(own);
                         if (rule.modelStrength() != 1.0) w.mul_(rule.modelStrength());
