@@ -68,7 +68,7 @@ class LoraOverHttpTest {
         if (server != null) server.close();
     }
 
-    /** The default text-to-image graph at 64x64, 2 steps, with a LoraLoader between loader and users (or not). */
+    /** The default text-to-image graph at 64x64, 1 step, with a LoraLoader between loader and users (or not). */
     private static String workflow(String lora, String strengthModel, String strengthClip) {
         return workflow(lora, strengthModel, strengthClip, 42);
     }
@@ -86,7 +86,7 @@ class LoraOverHttpTest {
              "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": %s}},
              "4": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
              "5": {"class_type": "KSampler", "inputs": {"model": %s, "positive": ["2", 0], "negative": ["3", 0],
-                   "latent_image": ["4", 0], "seed": %d, "steps": 2, "cfg": 7.0, "sampler_name": "euler",
+                   "latent_image": ["4", 0], "seed": %d, "steps": 1, "cfg": 7.0, "sampler_name": "euler",
                    "scheduler": "normal", "denoise": 1.0}},
              "6": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["1", 2]}},
              "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "lora"}}}
