@@ -18,13 +18,36 @@ public final class StateDict implements AutoCloseable {
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
     private final List<AutoCloseable> backing;
+    private final boolean ownsTensors;
     private boolean closed;
 
     StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing) {
+        this(tensors, metadata, backing, true);
+    }
+
+    private StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing,
+                      boolean ownsTensors) {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Map.copyOf(metadata);
         this.backing = List.copyOf(backing);
-        for (Tensor t : this.tensors.values()) t.escapeScope();
+        this.ownsTensors = ownsTensors;
+        if (ownsTensors) for (Tensor t : this.tensors.values()) t.escapeScope();
+    }
+
+    /**
+     * A view of {@code base} in which the tensors of {@code replacements} take the place of the base's
+     * under the same keys. The view owns only the replacements (closing it closes them); the base must
+     * stay open while the view is used.
+     */
+    public static StateDict overlay(StateDict base, Map<String, Tensor> replacements) {
+        Map<String, Tensor> merged = new LinkedHashMap<>(base.tensors);
+        List<AutoCloseable> owned = new java.util.ArrayList<>();
+        for (Map.Entry<String, Tensor> e : replacements.entrySet()) {
+            if (!merged.containsKey(e.getKey())) throw new IllegalArgumentException("no weight '" + e.getKey() + "' to replace");
+            merged.put(e.getKey(), e.getValue().escapeScope());
+            owned.add(e.getValue());
+        }
+        return new StateDict(merged, base.metadata, owned, false);
     }
 
     public Set<String> keys() {
@@ -72,7 +95,7 @@ public final class StateDict implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (Tensor t : tensors.values()) t.close();
+        if (ownsTensors) for (Tensor t : tensors.values()) t.close();
         for (AutoCloseable c : backing) {
             try {
                 c.close();

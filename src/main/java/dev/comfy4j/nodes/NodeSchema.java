@@ -25,7 +25,8 @@ public record NodeSchema(
         boolean notIdempotent,
         boolean deprecated,
         boolean experimental,
-        Boolean apiNode) {
+        Boolean apiNode,
+        List<String> inheritedOutputTooltips) {
 
     /** V1 = classic INPUT_TYPES classes; V3 = {@code io.ComfyNode} schemas. */
     public enum Style { V1, V3 }
@@ -33,6 +34,7 @@ public record NodeSchema(
     public NodeSchema {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        inheritedOutputTooltips = inheritedOutputTooltips == null ? null : List.copyOf(inheritedOutputTooltips);
     }
 
     /** A V1 node; python_module is what ComfyUI reports, e.g. {@code "nodes"} or {@code "comfy_extras.nodes_mask"}. */
@@ -83,6 +85,7 @@ public record NodeSchema(
         private boolean deprecated;
         private boolean experimental;
         private Boolean apiNode;
+        private List<String> inheritedOutputTooltips;
 
         private Builder(Style style, String className, String pythonModule) {
             this.style = style;
@@ -93,6 +96,12 @@ public record NodeSchema(
         }
 
         public Builder displayName(String name) { displayName = name; return this; }
+
+        /**
+         * OUTPUT_TOOLTIPS inherited from a parent class that do not match this node's outputs
+         * (LoraLoaderModelOnly keeps LoraLoader's two): object_info shows them as they are.
+         */
+        public Builder inheritedOutputTooltips(String... tooltips) { inheritedOutputTooltips = List.of(tooltips); return this; }
 
         public Builder category(String value) { category = value; return this; }
 
@@ -132,7 +141,8 @@ public record NodeSchema(
             }
             String shownName = displayName != null || style == Style.V3 ? displayName : className;
             return new NodeSchema(style, className, shownName, category, description, pythonModule, inputs, outputs,
-                    outputNode, inputIsList, notIdempotent, deprecated, experimental, apiNode);
+                    outputNode, inputIsList, notIdempotent, deprecated, experimental, apiNode,
+                    inheritedOutputTooltips);
         }
     }
 }

@@ -35,7 +35,7 @@ public final class ObjectInfo {
             names.add(o.displayName());
         }
         boolean v3 = s.style() == NodeSchema.Style.V3;
-        boolean anyTooltip = s.outputs().stream().anyMatch(o -> o.tooltip() != null);
+        boolean anyTooltip = s.inheritedOutputTooltips() != null || s.outputs().stream().anyMatch(o -> o.tooltip() != null);
         if (v3) info.set("output_tooltips", tooltips(s));
         info.put("name", s.className());
         info.put("display_name", s.displayName());
@@ -149,6 +149,10 @@ public final class ObjectInfo {
 
     private static ArrayNode tooltips(NodeSchema s) {
         ArrayNode a = Json.array();
+        if (s.inheritedOutputTooltips() != null) {
+            s.inheritedOutputTooltips().forEach(a::add);
+            return a;
+        }
         for (Output o : s.outputs()) {
             if (o.tooltip() == null) a.addNull();
             else a.add(o.tooltip());

@@ -3,6 +3,8 @@ package dev.comfy4j.model.sd;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.ModelManager.LoadedStateDict;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.patch.PatchableComponent;
+import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,18 +38,38 @@ final class ComponentLoads {
      */
     static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
             Path file, String prefix, double computeBytesPerStored, Builder<T> builder) throws Exception {
-        String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix;
+        return acquire(manager, kind, file, prefix, computeBytesPerStored, null, builder);
+    }
+
+    /**
+     * As {@link #acquire(ModelManager, String, Path, String, double, Builder)}, with the weights patched
+     * by the patches of {@code patched} (null for none) before the component is built. A patched
+     * component is loaded beside the unpatched one and shares every weight it does not patch.
+     */
+    static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
+            Path file, String prefix, double computeBytesPerStored, PatchableComponent patched, Builder<T> builder)
+            throws Exception {
+        WeightPatches patches = patched == null ? WeightPatches.NONE : patched.patches();
+        String key = kind + ":" + file.toAbsolutePath().normalize() + "#" + prefix
+                + (patches.isEmpty() ? "" : "+" + patches.cacheKey());
         return manager.acquire(key, 0, () -> {
             long start = System.nanoTime();
             ModelManager.Lease<LoadedStateDict> weights = manager.checkpoint(file);
+            StateDict overlay = null;
             try {
                 StateDict sd = weights.model().stateDict();
+                if (!patches.isEmpty()) {
+                    overlay = patches.applyTo(sd, patched);
+                    sd = overlay;
+                }
                 T component = builder.build(sd);
                 long bytes = (long) (storedBytes(sd, prefix) * computeBytesPerStored);
                 LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
                         String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
-                return new LoadedComponent<>(component, bytes, weights);
+                return overlay == null ? new LoadedComponent<>(component, bytes, weights)
+                        : new LoadedComponent<>(component, bytes, overlay, weights);
             } catch (Exception | Error e) {
+                if (overlay != null) overlay.close();
                 weights.close();
                 throw e;
             }

@@ -2,20 +2,32 @@ package dev.comfy4j.model.sd;
 
 import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.patch.LoraKeyMap;
+import dev.comfy4j.model.patch.PatchableComponent;
+import dev.comfy4j.model.patch.WeightPatch;
+import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 import dev.comfy4j.model.unet.UNetModel;
 import dev.comfy4j.model.unet.WeightStorage;
 import dev.comfy4j.tensor.Device;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * ComfyUI's MODEL value: the diffusion model (UNet and its sampling parameterisation) of {@code file}
- * under {@code prefix}, of the detected {@code architecture}, computed on {@code device}.
+ * under {@code prefix}, of the detected {@code architecture}, computed on {@code device}, with
+ * {@code patches} (LoRA files, merges) applied to its weights.
  */
 public record ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture,
-                          Supplier<Device> device) {
+                          Supplier<Device> device, WeightPatches patches)
+        implements PatchableComponent {
+    public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device) {
+        this(manager, file, prefix, architecture, device, WeightPatches.NONE);
+    }
+
     /**
      * The file's fp16 weights stay memory-mapped and each layer widens its own to fp32 when it runs (the
      * same numbers as ComfyUI's fp32 copy): loads in about a second and keeps the SD1.5 workflow near
@@ -26,12 +38,24 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     /** The loaded diffusion model, for the duration of one computation (a sampler run). */
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
         return ComponentLoads.acquire(manager, "MODEL", file, prefix, STORAGE == WeightStorage.FLOAT32_COPY ? 2.0 : 1.0,
-                weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
+                this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
                         ModelSamplingDiscrete.of(architecture.prediction())));
+    }
+
+    /** A clone with {@code patch} applied on top; shares the weights it does not patch. */
+    public ModelHandle withPatch(WeightPatch patch) {
+        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch));
+    }
+
+    /** ComfyUI's LoRA key names of this UNet, mapped to the keys of {@code weights}. */
+    @Override
+    public Map<String, String> loraKeys(StateDict weights) {
+        return LoraKeyMap.unet(weights.keys(), prefix, architecture.unet());
     }
 
     @Override
     public String toString() {
-        return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName() + "]";
+        return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName()
+                + (patches.isEmpty() ? "" : ", " + patches.steps().size() + " patches") + "]";
     }
 }
