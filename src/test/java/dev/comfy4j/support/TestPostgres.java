@@ -38,9 +38,16 @@ public final class TestPostgres implements AutoCloseable {
         this.asPostgresUser = asPostgresUser;
     }
 
-    /** Starts a cluster, or skips the calling test when PostgreSQL is not installed. */
+    /**
+     * Starts a cluster, or skips the calling test when PostgreSQL is not installed; under CI
+     * ({@code CI=true}, where .ci/run installs it) a missing PostgreSQL fails instead, so the
+     * scale-out tests cannot silently stop running.
+     */
     public static TestPostgres start() {
         Path bin = findBinaries();
+        if (bin == null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("PostgreSQL binaries (initdb, pg_ctl) not found on CI: .ci/run should have installed them");
+        }
         Assumptions.assumeTrue(bin != null, "PostgreSQL binaries (initdb, pg_ctl) not found on PATH or under"
                 + " /usr/lib/postgresql/*/bin: install Debian's postgresql package (.ci/run does)");
         boolean root = "root".equals(System.getProperty("user.name"));
