@@ -17,7 +17,12 @@ import java.util.function.DoubleUnaryOperator;
 public final class SaSolver extends StepLoop {
     /** The options of ComfyUI's {@code SamplerSASolver} node; KSampler uses {@link #defaults}. */
     public record Options(double eta, double sdeStartPercent, double sdeEndPercent, double sNoise, int predictorOrder,
-                          int correctorOrder, boolean usePece, boolean simpleOrder2) {}
+                          int correctorOrder, boolean usePece, boolean simpleOrder2, double startSigma, double endSigma) {
+        /** With the SDE interval given in sigmas (the node resolves the percents with its MODEL input). */
+        public Options withSigmas(double start, double end) {
+            return new Options(eta, sdeStartPercent, sdeEndPercent, sNoise, predictorOrder, correctorOrder, usePece, simpleOrder2, start, end);
+        }
+    }
 
     private final Options options;
 
@@ -26,7 +31,7 @@ public final class SaSolver extends StepLoop {
     }
 
     public static Options defaults(boolean pece) {
-        return new Options(1.0, 0.2, 0.8, 1.0, 3, 4, pece, false);
+        return new Options(1.0, 0.2, 0.8, 1.0, 3, 4, pece, false, Double.NaN, Double.NaN);
     }
 
     @Override
@@ -43,9 +48,10 @@ public final class SaSolver extends StepLoop {
         int i = s.index();
         float[] sigmas = s.sigmas();
         if (i == 0) {
-            ModelSampling ms = s.context().modelSampling();
-            s.carry().putScalar("start_sigma", ms.percentToSigma(options.sdeStartPercent()));
-            s.carry().putScalar("end_sigma", ms.percentToSigma(options.sdeEndPercent()));
+            boolean given = !Double.isNaN(options.startSigma());
+            ModelSampling ms = given ? null : s.context().modelSampling();
+            s.carry().putScalar("start_sigma", given ? options.startSigma() : ms.percentToSigma(options.sdeStartPercent()));
+            s.carry().putScalar("end_sigma", given ? options.endSigma() : ms.percentToSigma(options.sdeEndPercent()));
             s.carry().putScalar("h", 0);
             s.carry().putScalar("tau", 0);
         }
