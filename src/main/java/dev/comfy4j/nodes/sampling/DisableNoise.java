@@ -1,6 +1,5 @@
 package dev.comfy4j.nodes.sampling;
 
-import dev.comfy4j.nodes.Input;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeContext;
 import dev.comfy4j.nodes.NodeInputs;

@@ -3,7 +3,6 @@ package dev.comfy4j.sampling.samplers;
 import dev.comfy4j.sampling.ModelSampling;
 import dev.comfy4j.sampling.StepLoop;
 import dev.comfy4j.tensor.Tensor;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * {@code sa_solver} and {@code sa_solver_pece}: the Stochastic Adams solver (NeurIPS 2023, arXiv
