@@ -36,10 +36,24 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public Denoiser guided(Tensor positiveContext, Tensor negativeContext, double cfg) {
-        return (x, sigma) -> {
-            try (TensorScope scope = TensorScope.open()) {
-                Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                return scope.keep(cfgDenoiser.denoise(model, x, s, positiveContext, negativeContext, cfg));
+        return new Denoiser() {
+            @Override
+            public Tensor denoise(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
+                    return scope.keep(cfgDenoiser.denoise(model, x, s, positiveContext, negativeContext, cfg));
+                }
+            }
+
+            /** CFG++: the negative runs even at cfg 1 ({@code disable_cfg1_optimization}); an absent negative predicts 0. */
+            @Override
+            public Guided denoiseGuided(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
+                    CfgDenoiser.Result r = cfgDenoiser.denoiseWithParts(model, x, s, positiveContext, negativeContext, cfg, false);
+                    Tensor uncond = r.uncondDenoised() != null ? r.uncondDenoised() : Tensor.zeros(DType.F32, x.shape());
+                    return new Guided(scope.keep(r.denoised()), scope.keep(uncond));
+                }
             }
         };
     }

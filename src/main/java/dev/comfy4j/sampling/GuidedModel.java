@@ -15,7 +15,9 @@ public interface GuidedModel extends AutoCloseable {
 
     /**
      * The guided denoiser {@code uncond + (cond - uncond) * cfg} for whole-image cross-attention
-     * contexts (the negative is skipped when cfg is 1).
+     * contexts (the negative is skipped when cfg is 1; a null negative predicts 0). Its
+     * {@link Denoiser#denoiseGuided} returns the negative's own prediction as the unconditional one
+     * (evaluated even at cfg 1), which the CFG++ samplers and DualCFGGuider use.
      */
     Denoiser guided(Tensor positiveContext, Tensor negativeContext, double cfg);
 

@@ -42,6 +42,7 @@ public final class KSamplerPipeline {
     public static Tensor sample(Denoiser guided, ModelSampling modelSampling, Sampler sampler, float[] sigmas, Tensor latent,
             Tensor noise, Tensor noiseMask, double scaleFactor, SamplingContext context) {
         if (sigmas.length == 0) return latent.clone();
+        context.withModelSampling(modelSampling);
         try (TensorScope scope = TensorScope.open()) {
             boolean empty = latent.abs().amax().item() == 0;
             Tensor modelLatent = empty ? latent : latent.mul(scaleFactor);
@@ -71,12 +72,26 @@ public final class KSamplerPipeline {
 
     /** {@code KSamplerX0Inpaint}: keep the unmasked area on the latent's own noisy trajectory. */
     static Denoiser inpainting(Denoiser inner, Tensor mask, Tensor latent, Tensor noise) {
-        return (x, sigma) -> {
-            try (TensorScope scope = TensorScope.open()) {
-                Tensor keep = mask.rsub(1.0);
-                Tensor xIn = x.mul(mask).add(noise.mul(sigma).add(latent).mul(keep));
-                Tensor out = inner.denoise(xIn, sigma);
-                return scope.keep(out.mul(mask).add(latent.mul(keep)));
+        return new Denoiser() {
+            @Override
+            public Tensor denoise(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor keep = mask.rsub(1.0);
+                    Tensor xIn = x.mul(mask).add(noise.mul(sigma).add(latent).mul(keep));
+                    Tensor out = inner.denoise(xIn, sigma);
+                    return scope.keep(out.mul(mask).add(latent.mul(keep)));
+                }
+            }
+
+            /** The CFG++ hook sees the inner model's unconditional prediction, before the mask is applied. */
+            @Override
+            public Guided denoiseGuided(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor keep = mask.rsub(1.0);
+                    Tensor xIn = x.mul(mask).add(noise.mul(sigma).add(latent).mul(keep));
+                    Guided out = inner.denoiseGuided(xIn, sigma);
+                    return new Guided(scope.keep(out.denoised().mul(mask).add(latent.mul(keep))), scope.keep(out.uncond()));
+                }
             }
         };
     }

@@ -20,4 +20,14 @@ public interface ModelSampling {
 
     /** ComfyUI's {@code sigma(t)}: log-linear interpolation in the table for a fractional timestep. */
     double sigma(double timestep);
+
+    /**
+     * ComfyUI's {@code percent_to_sigma}: 0% is above every sigma (999999999.9), 100% is 0, and in
+     * between {@code sigma((1 - percent) * 999)}.
+     */
+    default double percentToSigma(double percent) {
+        if (percent <= 0.0) return 999999999.9;
+        if (percent >= 1.0) return 0.0;
+        return sigma((1.0 - percent) * 999.0);
+    }
 }

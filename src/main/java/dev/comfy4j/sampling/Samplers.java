@@ -2,17 +2,32 @@ package dev.comfy4j.sampling;
 
 import dev.comfy4j.sampling.samplers.Ddim;
 import dev.comfy4j.sampling.samplers.Ddpm;
+import dev.comfy4j.sampling.samplers.Deis;
 import dev.comfy4j.sampling.samplers.Dpm2;
 import dev.comfy4j.sampling.samplers.Dpm2Ancestral;
+import dev.comfy4j.sampling.samplers.DpmAdaptive;
+import dev.comfy4j.sampling.samplers.DpmFast;
 import dev.comfy4j.sampling.samplers.Dpmpp2m;
+import dev.comfy4j.sampling.samplers.Dpmpp2mCfgPp;
+import dev.comfy4j.sampling.samplers.Dpmpp2mSde;
 import dev.comfy4j.sampling.samplers.Dpmpp2sAncestral;
+import dev.comfy4j.sampling.samplers.Dpmpp2sAncestralCfgPp;
+import dev.comfy4j.sampling.samplers.Dpmpp3mSde;
+import dev.comfy4j.sampling.samplers.DpmppSde;
+import dev.comfy4j.sampling.samplers.ErSde;
 import dev.comfy4j.sampling.samplers.Euler;
 import dev.comfy4j.sampling.samplers.EulerAncestral;
+import dev.comfy4j.sampling.samplers.EulerAncestralCfgPp;
+import dev.comfy4j.sampling.samplers.GradientEstimation;
 import dev.comfy4j.sampling.samplers.Heun;
 import dev.comfy4j.sampling.samplers.HeunPP2;
 import dev.comfy4j.sampling.samplers.Ipndm;
+import dev.comfy4j.sampling.samplers.IpndmV;
 import dev.comfy4j.sampling.samplers.Lcm;
 import dev.comfy4j.sampling.samplers.Lms;
+import dev.comfy4j.sampling.samplers.ResMultistep;
+import dev.comfy4j.sampling.samplers.SaSolver;
+import dev.comfy4j.sampling.samplers.Seeds;
 import dev.comfy4j.sampling.samplers.UniPc;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +36,8 @@ import java.util.TreeMap;
 
 /**
  * The samplers under ComfyUI's names. {@link #NAMES} is KSampler's full {@code sampler_name} list in
- * ComfyUI's order (what /object_info shows); {@link #byName} finds the ones comfy4j implements.
+ * ComfyUI's order (what /object_info shows); {@link #byName} finds one by name. Every name is
+ * implemented; the registry still refuses a name it lacks with a clear error, for future additions.
  */
 public final class Samplers {
     /** ComfyUI 0.3.64's {@code KSampler.SAMPLERS}, in order. */
@@ -37,17 +53,44 @@ public final class Samplers {
 
     static {
         register(new Euler());
+        register(EulerAncestralCfgPp.euler());
         register(new EulerAncestral());
+        register(EulerAncestralCfgPp.ancestral());
         register(new Heun());
         register(new HeunPP2());
         register(new Dpm2());
         register(new Dpm2Ancestral());
         register(new Lms());
+        register(new DpmFast());
+        register(new DpmAdaptive());
         register(new Dpmpp2sAncestral());
+        register(new Dpmpp2sAncestralCfgPp());
+        register(new DpmppSde("dpmpp_sde", 1.0, 1.0, 0.5));
+        register(new DpmppSde("dpmpp_sde_gpu", 1.0, 1.0, 0.5));
         register(new Dpmpp2m());
+        register(new Dpmpp2mCfgPp());
+        register(new Dpmpp2mSde("dpmpp_2m_sde", false, 1.0, 1.0));
+        register(new Dpmpp2mSde("dpmpp_2m_sde_gpu", false, 1.0, 1.0));
+        register(new Dpmpp2mSde("dpmpp_2m_sde_heun", true, 1.0, 1.0));
+        register(new Dpmpp2mSde("dpmpp_2m_sde_heun_gpu", true, 1.0, 1.0));
+        register(new Dpmpp3mSde("dpmpp_3m_sde", 1.0, 1.0));
+        register(new Dpmpp3mSde("dpmpp_3m_sde_gpu", 1.0, 1.0));
         register(new Ddpm());
         register(new Lcm());
         register(new Ipndm());
+        register(new IpndmV());
+        register(new Deis());
+        register(ResMultistep.plain());
+        register(ResMultistep.cfgPp());
+        register(ResMultistep.ancestral());
+        register(ResMultistep.ancestralCfgPp());
+        register(new GradientEstimation(false, 2.0));
+        register(new GradientEstimation(true, 2.0));
+        register(new ErSde());
+        register(Seeds.seeds2(1.0, 1.0, 0.5, false));
+        register(Seeds.seeds3(1.0, 1.0, 1.0 / 3, 2.0 / 3));
+        register(new SaSolver(SaSolver.defaults(false)));
+        register(new SaSolver(SaSolver.defaults(true)));
         register(new Ddim());
         register(UniPc.bh1());
         register(UniPc.bh2());

@@ -14,6 +14,7 @@ public final class SamplingContext implements AutoCloseable {
     private final StepListener listener;
     private final Runnable interruptCheck;
     private TorchGenerator generator;
+    private ModelSampling modelSampling;
 
     public SamplingContext(long seed, StepListener listener, Runnable interruptCheck) {
         this.seed = seed;
@@ -28,6 +29,21 @@ public final class SamplingContext implements AutoCloseable {
 
     public long seed() {
         return seed;
+    }
+
+    /**
+     * Sets the model's noise levels for samplers that need them ({@code sa_solver}'s default SDE
+     * interval is a sampling-percent range); the KSampler pipeline sets it before sampling.
+     */
+    public SamplingContext withModelSampling(ModelSampling modelSampling) {
+        this.modelSampling = modelSampling;
+        return this;
+    }
+
+    /** The model's noise levels, when the run was given them. */
+    public ModelSampling modelSampling() {
+        if (modelSampling == null) throw new IllegalStateException("this sampler needs the model's noise levels (model_sampling)");
+        return modelSampling;
     }
 
     /** The next standard-normal draw of {@code like}'s shape and dtype from the step-noise generator. */

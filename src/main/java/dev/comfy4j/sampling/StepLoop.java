@@ -17,6 +17,7 @@ public abstract class StepLoop implements Sampler {
      */
     public static final class Carry implements AutoCloseable {
         private final Map<String, Tensor> slots = new HashMap<>();
+        private final Map<String, Double> scalars = new HashMap<>();
         private TensorScope stepScope;
 
         /** Keeps {@code t} beyond the current step under {@code key}, closing what was there. */
@@ -24,6 +25,14 @@ public abstract class StepLoop implements Sampler {
             Tensor kept = stepScope.keep(t);
             Tensor old = slots.put(key, kept);
             if (old != null && old != kept) old.close();
+        }
+
+        /** Moves the tensor under {@code from} (if any) to {@code to}, closing what {@code to} held. */
+        public void move(String from, String to) {
+            Tensor t = slots.remove(from);
+            if (t == null) return;
+            Tensor old = slots.put(to, t);
+            if (old != null && old != t) old.close();
         }
 
         /** Closes and forgets the tensor under {@code key}, if any. */
@@ -36,6 +45,21 @@ public abstract class StepLoop implements Sampler {
             return slots.get(key);
         }
 
+        /** Keeps a number across steps (a previous step size, sigma_down, ...). */
+        public void putScalar(String key, double value) {
+            scalars.put(key, value);
+        }
+
+        /** The number kept under {@code key}; NaN when none. */
+        public double scalar(String key) {
+            return scalars.getOrDefault(key, Double.NaN);
+        }
+
+        /** Whether a number is kept under {@code key}. */
+        public boolean hasScalar(String key) {
+            return scalars.containsKey(key);
+        }
+
         @Override
         public void close() {
             for (Tensor t : slots.values()) t.close();
@@ -44,7 +68,7 @@ public abstract class StepLoop implements Sampler {
     }
 
     /** What a step sees: the schedule, the step index, the run's context and its carried tensors. */
-    public record Step(Denoiser model, float[] sigmas, int index, SamplingContext context, Carry carry) {
+    public record Step(Denoiser model, float[] sigmas, int index, SamplingContext context, Carry carry, NoiseSampler noiseSampler) {
         public double sigma() {
             return sigmas[index];
         }
@@ -62,6 +86,16 @@ public abstract class StepLoop implements Sampler {
             return model.denoise(x, sigma);
         }
 
+        /** Runs the model and also returns its unconditional prediction (CFG++ samplers). */
+        public Denoiser.Guided denoiseGuided(Tensor x, double sigma) {
+            return model.denoiseGuided(x, sigma);
+        }
+
+        /** The run's noise sampler's noise for the move from {@code sigma} to {@code sigmaNext}. */
+        public Tensor noise(double sigma, double sigmaNext) {
+            return noiseSampler.sample(sigma, sigmaNext);
+        }
+
         /** Reports this step's denoised prediction to the listener (progress and preview). */
         public void report(Tensor x, Tensor denoised) {
             context.stepCallback(index, total(), x, denoised);
@@ -71,19 +105,36 @@ public abstract class StepLoop implements Sampler {
     @Override
     public final Tensor sample(Denoiser model, Tensor x0, float[] sigmas, SamplingContext context) {
         Tensor x = x0;
+        NoiseSampler noise = sigmas.length > 1 ? noiseSampler(x0, sigmas, context) : null;
         try (Carry carry = new Carry()) {
             for (int i = 0; i < sigmas.length - 1; i++) {
                 context.checkInterrupt();
                 Tensor next;
                 try (TensorScope scope = TensorScope.open()) {
                     carry.stepScope = scope;
-                    next = scope.keep(step(new Step(model, sigmas, i, context, carry), x));
+                    next = scope.keep(step(new Step(model, sigmas, i, context, carry, noise), x));
                 }
                 if (x != x0 && next != x) x.close();
                 x = next;
             }
+        } finally {
+            if (noise instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
         return x == x0 ? x0.clone() : x;
+    }
+
+    /**
+     * The run's noise sampler, made once before the first step: ComfyUI's {@code default_noise_sampler}
+     * (the seeded step-noise generator) unless a sampler overrides it (the Brownian-tree SDE samplers).
+     */
+    protected NoiseSampler noiseSampler(Tensor x, float[] sigmas, SamplingContext context) {
+        return NoiseSampler.of(context, x);
     }
 
     /** One step from {@code x} at {@code sigmas[i]} to the latent at {@code sigmas[i + 1]}. */

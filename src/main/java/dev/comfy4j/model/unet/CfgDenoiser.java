@@ -65,8 +65,18 @@ public final class CfgDenoiser {
      */
     public Result denoiseWithParts(DiffusionModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext,
             double cfg) {
+        return denoiseWithParts(model, x, sigma, condContext, uncondContext, cfg, true);
+    }
+
+    /**
+     * As {@link #denoiseWithParts(DiffusionModel, Tensor, Tensor, Tensor, Tensor, double)}; with
+     * {@code cfg1Optimization} false the negative is evaluated even at cfg 1 (ComfyUI's
+     * {@code disable_cfg1_optimization}, set by the CFG++ samplers).
+     */
+    public Result denoiseWithParts(DiffusionModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext,
+            double cfg, boolean cfg1Optimization) {
         // math.isclose(cfg, 1.0): the cfg-1 optimisation drops the negative conditioning.
-        boolean skipUncond = Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
+        boolean skipUncond = cfg1Optimization && Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
         try (TensorScope scope = TensorScope.open()) {
             List<Tensor> predictions = calcCondBatch(model, Arrays.asList(condContext, skipUncond ? null : uncondContext), x, sigma);
             Tensor cond = predictions.get(0);

@@ -1,0 +1,54 @@
+package dev.comfy4j.nodes.sampling;
+
+import dev.comfy4j.nodes.NodeContext;
+import dev.comfy4j.nodes.latent.Latent;
+import dev.comfy4j.sampling.Denoiser;
+import dev.comfy4j.sampling.GuidedModel;
+import dev.comfy4j.sampling.KSamplerPipeline;
+import dev.comfy4j.sampling.Sampler;
+import dev.comfy4j.sampling.SamplingContext;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.util.function.Function;
+
+/**
+ * One custom-sampling run (SamplerCustom, SamplerCustomAdvanced): the KSampler pipeline
+ * ({@link KSamplerPipeline}: latent in model space, noise scaling, noise mask, scale back) with given
+ * sigmas, sampler and guided denoiser; progress after every step against len(sigmas) - 1; and the
+ * last step's denoised prediction as {@code denoised_output} (ComfyUI's {@code x0_output}).
+ */
+final class SamplingRun {
+    private SamplingRun() {}
+
+    /** The two LATENT outputs. */
+    record Result(Latent output, Latent denoisedOutput) {}
+
+    static Result run(SamplingModels models, Object model, Function<GuidedModel, Denoiser> guidance, Sampler sampler, float[] sigmas,
+            Latent latent, NoiseSource noise, long seed, NodeContext context) throws Exception {
+        Tensor samples = latent.samples();
+        try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open()) {
+            if (sigmas.length == 0) return new Result(latent, latent); // CFGGuider.sample returns the latent
+            Tensor initialNoise = noise.generate(latent);
+            Tensor[] lastDenoised = {null};
+            int total = sigmas.length - 1;
+            Tensor out;
+            Tensor x0 = null;
+            try (SamplingContext run = new SamplingContext(seed, (step, steps, x, denoised) -> {
+                if (lastDenoised[0] != null) lastDenoised[0].close();
+                lastDenoised[0] = denoised.clone().escapeScope(); // outlives the step; closed below
+                context.progress(Math.min(step + 1, total), total);
+            }, context::checkInterrupt)) {
+                out = KSamplerPipeline.sample(guidance.apply(guided), guided.modelSampling(), sampler, sigmas, samples.to(DType.F32),
+                        initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run);
+                if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
+            } finally {
+                if (lastDenoised[0] != null) lastDenoised[0].close();
+            }
+            // the output cache owns the results, as with the KSampler nodes
+            Latent output = latent.withSamples(scope.keep(out).escapeScope());
+            Latent denoised = x0 == null ? output : latent.withSamples(scope.keep(x0).escapeScope());
+            return new Result(output, denoised);
+        }
+    }
+}
