@@ -3,6 +3,9 @@ package dev.comfy4j.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfy4j.json.Json;
+import dev.comfy4j.nodes.model.ModelFolder;
 import dev.comfy4j.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,12 +37,52 @@ class ConformanceTest {
     void recordedComfyUiAnswersAreReproduced() throws Exception {
         assumeTrue(Files.isRegularFile(RUNNER), "../shared/conformance is absent: recorded answers cannot be replayed");
         assumeTrue(commandExists("python3"), "python3 is not installed: the shared conformance runner needs it");
-        Map<String, String> known = knownFailures();
-        List<String> output;
         try (TestServer server = TestServer.start(TestServer.config(base))) {
-            output = run(List.of("python3", RUNNER.toString(), "--url", server.url(""), "--skip-tag", "checkpoint",
-                    "--timeout", "30"));
+            check(run(List.of("python3", RUNNER.toString(), "--url", server.url(""), "--skip-tag", "checkpoint",
+                    "--timeout", "30")));
         }
+    }
+
+    /**
+     * The cases tagged {@code checkpoint} (a 2-step text-to-image run over the WebSocket, an interrupted
+     * KSampler, a queue held by a running prompt), with the random SD1.5 checkpoint where the recording
+     * had it.
+     */
+    @Test
+    void recordedAnswersWithTheCheckpointAreReproduced() throws Exception {
+        assumeTrue(Files.isRegularFile(RUNNER), "../shared/conformance is absent: recorded answers cannot be replayed");
+        assumeTrue(commandExists("python3"), "python3 is not installed: the shared conformance runner needs it");
+        ModelFolder.layOut(base);
+        List<String> command = new ArrayList<>(List.of("python3", RUNNER.toString(), "--url", "", "--timeout", "120"));
+        List<String> cases = casesTagged("checkpoint");
+        assertThat(cases).as("cases tagged checkpoint").isNotEmpty();
+        command.addAll(cases);
+        try (TestServer server = TestServer.start(TestServer.config(base))) {
+            command.set(3, server.url(""));
+            check(run(command));
+        }
+    }
+
+    private static List<String> casesTagged(String tag) throws IOException {
+        List<String> files = new ArrayList<>();
+        try (var paths = Files.list(RUNNER.resolveSibling("cases"))) {
+            for (Path p : paths.sorted().toList()) {
+                if (!p.toString().endsWith(".json")) continue;
+                JsonNode node = Json.parse(Files.readString(p));
+                for (JsonNode c : node.isArray() ? node : Json.array().add(node)) {
+                    if (c.path("tags").toString().contains("\"" + tag + "\"")) {
+                        files.add(p.toString());
+                        break;
+                    }
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Every case passed but the known failures, and no known failure passed. */
+    private static void check(List<String> output) throws IOException {
+        Map<String, String> known = knownFailures();
         Map<String, String> failed = new LinkedHashMap<>();
         Set<String> passed = new TreeSet<>();
         for (String line : output) {

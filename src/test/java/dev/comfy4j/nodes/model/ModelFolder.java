@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * under the name ComfyUI saw, and the CLIP tokenizer files in {@code models/text_encoders} (both
  * linked, not copied). Skips the calling test when the checkpoint or ../shared is absent.
  */
-final class ModelFolder {
+public final class ModelFolder {
     private ModelFolder() {}
 
-    static Path layOut(Path base) throws IOException {
+    public static Path layOut(Path base) throws IOException {
         Path checkpoint = TestCheckpoints.requireSd15().toAbsolutePath();
         Path tokenizer = SharedFiles.require("data/clip-vit-l-14-tokenizer").toAbsolutePath();
         Path checkpoints = Files.createDirectories(base.resolve("models/checkpoints"));
