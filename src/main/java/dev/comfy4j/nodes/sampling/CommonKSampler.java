@@ -21,7 +21,8 @@ import java.util.List;
  * ComfyUI's {@code nodes.common_ksampler} with {@code comfy.sample.sample} and {@code KSampler.sample}:
  * the initial noise ({@code prepare_noise} with the latent's batch_index, or zeros), the sigmas
  * (denoise, start/end steps), progress after every step, and the output latent (a copy of the input
- * with new samples). Conditioning: the first entry's cross-attention tensor of each side.
+ * with new samples). Conditioning: every entry of both sides, with its area, mask, strength and
+ * timestep range ({@link SamplingConds}, resolved by the model's guided denoiser).
  */
 final class CommonKSampler {
     private CommonKSampler() {}
@@ -49,23 +50,17 @@ final class CommonKSampler {
             Tensor noise = s.disableNoise()
                     ? Tensor.zeros(DType.F32, samples.shape())
                     : Noise.prepare(seed, samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
-            Tensor positiveContext = first(positive, "positive");
-            Tensor negativeContext = first(negative, "negative");
+            var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
             Tensor out;
             try (SamplingContext run = new SamplingContext(seed,
                     (step, total, x, denoised) -> context.progress(step + 1, total), context::checkInterrupt)) {
-                out = KSamplerPipeline.sample(guided.guided(positiveContext, negativeContext, s.cfg()),
+                out = KSamplerPipeline.sample(denoiser,
                         guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
                         latent.noiseMask(), guided.latentScaleFactor(), run);
             }
             // the output cache owns the result, as with the VAE nodes
             return latent.withSamples(scope.keep(out).escapeScope());
         }
-    }
-
-    private static Tensor first(Conditioning c, String side) {
-        if (c.size() == 0) throw new IllegalArgumentException("the " + side + " conditioning is empty");
-        return c.get(0).cond();
     }
 
     private static int[] batchIndex(List<Long> index) {
