@@ -74,6 +74,15 @@ class PreviewersTest {
     }
 
     @Test
+    void enlargingUsesPillowsBilinearWeights() {
+        // Pillow: Image.frombytes("L", (2, 1), bytes([0, 255])).resize((4, 1), Image.BILINEAR) gives 0, 64, 191, 255
+        // (centres at 0.25, 0.75, 1.25, 1.75 input pixels; triangle weights, renormalised at the edges)
+        byte[] out = dev.comfy4j.imaging.PilResample.resize(new byte[]{0, (byte) 255}, 2, 1, 1, 4, 1,
+                dev.comfy4j.imaging.PilResample.Filter.BILINEAR);
+        assertThat(new int[]{out[0] & 0xff, out[1] & 0xff, out[2] & 0xff, out[3] & 0xff}).containsExactly(0, 64, 191, 255);
+    }
+
+    @Test
     void previewMethodsPickTheirPreviewer() throws Exception {
         assertThat(Previewers.create("none", Optional::empty)).isNull();
         assertThat(Previewers.create("auto", () -> { throw new AssertionError("auto never looks for TAESD"); }))
