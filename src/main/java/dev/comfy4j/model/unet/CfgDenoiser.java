@@ -115,18 +115,20 @@ public final class CfgDenoiser {
         try (TensorScope scope = TensorScope.open()) {
             Tensor sigmas = sigma.numel() == batch ? sigma.reshape(batch) : sigma.reshape(1).expand(batch);
             double firstSigma = sigmas.select(0, 0).item();
-            List<Tensor> sums = new ArrayList<>();
-            List<Tensor> counts = new ArrayList<>();
             List<Piece> toRun = new ArrayList<>();
+            int[] piecesPerSide = new int[conds.size()];
             for (int i = 0; i < conds.size(); i++) {
-                sums.add(Tensor.zeros(x.dtype(), x.device(), x.shape()));
-                counts.add(Tensor.zeros(x.dtype(), x.device(), x.shape()).add_(EMPTY_COUNT));
                 if (conds.get(i) == null) continue;
                 for (AreaCond c : conds.get(i)) {
                     Piece p = piece(c, x, firstSigma, i);
-                    if (p != null) toRun.add(p);
+                    if (p != null) {
+                        toRun.add(p);
+                        piecesPerSide[i]++;
+                    }
                 }
             }
+            Accumulator sums = new Accumulator(x, conds.size());
+            for (Piece p : toRun) if (piecesPerSide[p.side()] != 1 || p.mult() != null) sums.mixed(p.side());
             while (!toRun.isEmpty()) {
                 Piece first = toRun.get(0);
                 List<Integer> compatible = new ArrayList<>();
@@ -145,18 +147,67 @@ public final class CfgDenoiser {
                 // Indices run from the last to the first, so removing them one by one keeps the rest valid.
                 List<Piece> batchPieces = new ArrayList<>();
                 for (int j : List.copyOf(toBatch)) batchPieces.add(toRun.remove(j));
-                run(model, batchPieces, sigmas, sums, counts);
+                List<Tensor> outputs = run(model, batchPieces, sigmas);
+                for (int k = 0; k < batchPieces.size(); k++) sums.add(batchPieces.get(k), outputs.get(k));
             }
             for (int i = 0; i < conds.size(); i++) {
-                if (conds.get(i) != null) results.set(i, scope.keep(sums.get(i).div_(counts.get(i))));
+                if (conds.get(i) != null) results.set(i, scope.keep(sums.result(i)));
             }
         }
         return results;
     }
 
-    /** One UNet call for pieces that can share it, accumulated into their sides' sums. */
-    private static void run(ConditionedModel model, List<Piece> pieces, Tensor sigmas, List<Tensor> sums, List<Tensor> counts) {
-        try (TensorScope ignored = TensorScope.open()) {
+    /**
+     * Each side's {@code out_conds} and {@code out_counts}. A side with a single whole-image entry of
+     * weight 1 keeps that entry's output as it is: {@code (0 + out * 1) / (1e-37 + 1)} is {@code out} in
+     * float32, and skipping the two latent-sized buffers keeps the common case as lean as a plain call.
+     */
+    private static final class Accumulator {
+        private final Tensor x;
+        private final Tensor[] sums;
+        private final Tensor[] counts;
+        private final Tensor[] direct;
+
+        Accumulator(Tensor x, int sides) {
+            this.x = x;
+            sums = new Tensor[sides];
+            counts = new Tensor[sides];
+            direct = new Tensor[sides];
+        }
+
+        void mixed(int side) {
+            if (sums[side] != null) return;
+            sums[side] = Tensor.zeros(x.dtype(), x.device(), x.shape());
+            counts[side] = Tensor.zeros(x.dtype(), x.device(), x.shape()).add_(EMPTY_COUNT);
+        }
+
+        void add(Piece p, Tensor output) {
+            if (sums[p.side()] == null) {
+                direct[p.side()] = output;
+                return;
+            }
+            Tensor sum = crop(sums[p.side()], p.area());
+            Tensor count = crop(counts[p.side()], p.area());
+            if (p.mult() == null) {
+                sum.add_(output);
+                count.add_(1.0);
+            } else {
+                sum.add_(output.mul(p.mult()));
+                count.add_(p.mult());
+            }
+        }
+
+        /** The side's prediction; zeros when none of its entries ran (all skipped by their range). */
+        Tensor result(int side) {
+            if (direct[side] != null) return direct[side];
+            if (sums[side] == null) return Tensor.zeros(x.dtype(), x.device(), x.shape());
+            return sums[side].div_(counts[side]);
+        }
+    }
+
+    /** One UNet call for pieces that can share it: each piece's output, in the caller's scope. */
+    private static List<Tensor> run(ConditionedModel model, List<Piece> pieces, Tensor sigmas) {
+        try (TensorScope scope = TensorScope.open()) {
             int n = pieces.size();
             List<Tensor> inputs = new ArrayList<>();
             List<Tensor> contexts = new ArrayList<>();
@@ -167,22 +218,21 @@ public final class CfgDenoiser {
             Tensor input = n == 1 ? inputs.get(0) : Tensor.cat(inputs, 0);
             Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
             Tensor output = model.applyModel(input, sigmaBatch, concatContexts(contexts));
-            List<Tensor> parts = n == 1 ? List.of(output) : output.chunk(n, 0);
-            for (int k = 0; k < n; k++) {
-                Piece p = pieces.get(k);
-                Tensor sum = crop(sums.get(p.side()), p.area());
-                Tensor count = crop(counts.get(p.side()), p.area());
-                sum.add_(parts.get(k).mul(p.mult()));
-                count.add_(p.mult());
-            }
+            if (n == 1) return List.of(scope.keep(output));
+            List<Tensor> parts = new ArrayList<>();
+            for (Tensor part : output.chunk(n, 0)) parts.add(scope.keep(part));
+            return parts;
         }
     }
 
-    /** What {@code get_area_and_mult} prepares for one entry: the crop of x, its weights, its context. */
+    /**
+     * What {@code get_area_and_mult} prepares for one entry: the crop of x, its weights (null for all
+     * ones: a whole-image entry without mask and of strength 1), its context.
+     */
     private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side) {}
 
     /** {@code get_area_and_mult}, or null when the entry is outside its timestep range at this sigma. */
-    static Piece piece(AreaCond c, Tensor x, double sigma, int side) {
+    private static Piece piece(AreaCond c, Tensor x, double sigma, int side) {
         // torch compares the float32 sigma with the bound rounded to float32
         if (c.timestepStart() != null && (float) sigma > c.timestepStart().floatValue()) return null;
         if (c.timestepEnd() != null && (float) sigma < c.timestepEnd().floatValue()) return null;
@@ -208,6 +258,8 @@ public final class CfgDenoiser {
             if (area != null) mask = mask.narrow(1, area[2], area[0]).narrow(2, area[3], area[1]);
             mask = mask.mul(c.maskStrength());
             mult = mask.unsqueeze(1).repeat(input.size(0) / mask.size(0), input.size(1), 1, 1).mul(c.strength());
+        } else if (area == null && c.strength() == 1.0) {
+            mult = null;
         } else {
             mult = Tensor.zeros(input.dtype(), input.device(), input.shape()).add_(c.strength());
         }

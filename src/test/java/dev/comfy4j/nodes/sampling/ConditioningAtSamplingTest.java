@@ -265,4 +265,45 @@ class ConditioningAtSamplingTest {
             assertClose(out, want);
         }
     }
+
+    @Test
+    void manyGuidedCallsWithAreasAndMasksKeepMemoryFlat() {
+        // a 256x256 latent: one leaked latent-sized tensor per call would add 1 MB a call
+        int size = 256;
+        try (TensorScope outer = TensorScope.open()) {
+            Conditioning area = run(new ConditioningSetArea(), Map.of("conditioning", text(3.0),
+                    "width", 512L, "height", 1024L, "x", 256L, "y", 512L, "strength", 2.0));
+            Tensor mask = Tensor.full(0.5, DType.F32, 1, 64, 64);
+            Conditioning masked = run(new ConditioningSetMask(), Map.of("conditioning", text(4.0), "mask", mask,
+                    "strength", 0.5, "set_cond_area", "mask bounds"));
+            Conditioning positive = run(new ConditioningCombine(), Map.of("conditioning_1",
+                    run(new ConditioningCombine(), Map.of("conditioning_1", text(1.0), "conditioning_2", area)),
+                    "conditioning_2", masked));
+            CondResolver.Resolved conds = CondResolver.resolve(SamplingConds.of(positive), SamplingConds.of(text(-1.0)),
+                    size, size, SD15);
+            Tensor x = Tensor.full(0.25, DType.F32, 1, C, size, size);
+            Tensor sigma = Tensor.full(2.0, DType.F32, 1);
+            CfgDenoiser denoiser = new CfgDenoiser();
+            MeanModel model = new MeanModel();
+            for (int i = 0; i < 20; i++) call(denoiser, model, x, sigma, conds);
+            long before = settledRss();
+            for (int i = 0; i < 200; i++) assertThat(call(denoiser, model, x, sigma, conds)).isEqualTo(1);
+            long after = settledRss();
+            assertThat(after - before).as("RSS growth over 200 calls").isLessThan(64L << 20);
+        }
+    }
+
+    /** RSS after a collection and a trim of the native heap, so that only live memory counts. */
+    private static long settledRss() {
+        System.gc();
+        dev.comfy4j.tensor.MemoryStats.trimNativeHeap();
+        return dev.comfy4j.tensor.MemoryStats.currentRss();
+    }
+
+    private static int call(CfgDenoiser denoiser, MeanModel model, Tensor x, Tensor sigma, CondResolver.Resolved conds) {
+        try (TensorScope scope = TensorScope.open()) {
+            denoiser.denoise(model, x, sigma, conds.positive(), conds.negative(), 5.0);
+            return scope.size();
+        }
+    }
 }
