@@ -124,6 +124,7 @@ import dev.comfy4j.nodes.primitive.PrimitiveBoolean;
 import dev.comfy4j.nodes.sampling.KSampler;
 import dev.comfy4j.nodes.sampling.KSamplerAdvanced;
 import dev.comfy4j.nodes.sampling.ModelHandles;
+import dev.comfy4j.nodes.sampling.SamplingPreviews;
 import dev.comfy4j.nodes.primitive.PrimitiveFloat;
 import dev.comfy4j.nodes.primitive.PrimitiveInt;
 import dev.comfy4j.nodes.primitive.PrimitiveString;
@@ -153,7 +154,7 @@ public final class NodeCatalogue {
     /** Every built-in node, given {@code services}. */
     public static NodeRegistry registry(NodeServices services) {
         Registrar r = new Registrar(new NodeRegistry(), services);
-        r.register(s -> new KSampler(new ModelHandles()));
+        r.register(s -> new KSampler(new ModelHandles(), SamplingPreviews.of(s)));
         r.register(CheckpointLoaderSimple::new);
         r.register(CLIPTextEncode::new);
         r.register(CLIPSetLastLayer::new);
@@ -184,7 +185,7 @@ public final class NodeCatalogue {
         r.register(ConditioningSetAreaPercentage::new);
         r.register(ConditioningSetAreaStrength::new);
         r.register(ConditioningSetMask::new);
-        r.register(s -> new KSamplerAdvanced(new ModelHandles()));
+        r.register(s -> new KSamplerAdvanced(new ModelHandles(), SamplingPreviews.of(s)));
         r.register(SetLatentNoiseMask::new);
         r.register(LatentComposite::new);
         r.register(LatentBlend::new);

@@ -5,10 +5,12 @@ import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
+import java.util.List;
 
 /**
  * A loaded {@link DiffusionModel} as the sampling pipeline uses it: its sigma table, the SD1.x latent
- * scale, and ComfyUI's classifier-free guidance through {@link CfgDenoiser} with the sigma as a float32
+ * scale, and ComfyUI's classifier-free guidance through {@link CfgDenoiser} (conditioning entries resolved by
+ * {@link CondResolver}) with the sigma as a float32
  * value per batch element (as {@code sigmas[i] * s_in}).
  */
 public final class DiffusionGuidedModel implements GuidedModel {
@@ -54,6 +56,17 @@ public final class DiffusionGuidedModel implements GuidedModel {
                     Tensor uncond = r.uncondDenoised() != null ? r.uncondDenoised() : Tensor.zeros(DType.F32, x.shape());
                     return new Guided(scope.keep(r.denoised()), scope.keep(uncond));
                 }
+            }
+        };
+    }
+
+    @Override
+    public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
+        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
+        return (x, sigma) -> {
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
+                return scope.keep(cfgDenoiser.denoise(model, x, s, conds.positive(), conds.negative(), cfg));
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.comfy4j.sampling;
 
 import dev.comfy4j.tensor.Tensor;
+import java.util.List;
 
 /**
  * A diffusion model held for one sampler run, as the KSampler pipeline needs it: its noise levels,
@@ -20,6 +21,25 @@ public interface GuidedModel extends AutoCloseable {
      * (evaluated even at cfg 1), which the CFG++ samplers and DualCFGGuider use.
      */
     Denoiser guided(Tensor positiveContext, Tensor negativeContext, double cfg);
+
+    /**
+     * The guided denoiser for any CONDITIONING entries (areas, masks, strengths, timestep ranges, several
+     * entries per side), resolved once for a latent of {@code latentShape} [B, C, H, W] as ComfyUI's
+     * {@code process_conds} does. Tensors it makes for the run live in the caller's scope.
+     *
+     * <p>This default handles one plain entry per side (the whole-image case) through
+     * {@link #guided(Tensor, Tensor, double)}; models that implement full conditioning override it.
+     */
+    default Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
+        if (positive.size() == 1 && negative.size() == 1 && isPlain(positive.get(0)) && isPlain(negative.get(0))) {
+            return guided(positive.get(0).crossAttn(), negative.get(0).crossAttn(), cfg);
+        }
+        throw new UnsupportedOperationException("this model takes one whole-image conditioning per side");
+    }
+
+    private static boolean isPlain(SamplingCond c) {
+        return c.equals(SamplingCond.of(c.crossAttn()));
+    }
 
     @Override
     void close();

@@ -10,25 +10,34 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Classifier-free guidance around a {@link DiffusionModel}, as ComfyUI's {@code sampling_function},
- * {@code calc_cond_batch} and {@code cfg_function} do it for whole-image conditionings:
+ * Classifier-free guidance around a {@link ConditionedModel}, as ComfyUI's {@code sampling_function},
+ * {@code calc_cond_batch}, {@code get_area_and_mult} and {@code cfg_function} do it:
  *
  * <ul>
  *   <li>with cfg 1 the negative conditioning is not evaluated at all (the result is the positive one);</li>
- *   <li>otherwise the conditionings that can be concatenated run as one UNet batch (the negative first,
- *       as ComfyUI orders them), as many as fit the free memory by ComfyUI's estimate; contexts of
- *       different lengths are repeated to the least common multiple of their lengths
- *       ({@code CONDCrossAttn.concat}), unless that would repeat one more than 4 times, when they
- *       run in separate calls;</li>
+ *   <li>each entry outside its timestep range (sigma above {@code timestep_start} or below
+ *       {@code timestep_end}) is skipped for this step;</li>
+ *   <li>an entry with an area sees only that crop of x; its weight ({@code mult}) is its mask times the
+ *       mask strength, or, without a mask, ones feathered linearly over up to 8 latent pixels (a quarter
+ *       of the area's side at most) at every edge that is not the latent's edge; times its strength;</li>
+ *   <li>entries whose crops have the same shape and whose contexts can be concatenated run as one UNet
+ *       batch (the last ones first, as ComfyUI orders them), as many as fit the free memory by ComfyUI's
+ *       estimate; contexts of different lengths are repeated to the least common multiple of their
+ *       lengths ({@code CONDCrossAttn.concat}), unless that would repeat one more than 4 times;</li>
+ *   <li>each side's prediction is the sum of {@code output * mult} over its entries divided by the sum
+ *       of the mults (plus 1e-37, so an uncovered pixel is 0);</li>
  *   <li>the result is {@code uncond + (cond - uncond) * cfg}.</li>
  * </ul>
  *
- * <p>Areas, masks, strengths and several conditionings per side are not handled yet: each context is
- * one whole-image entry. Stateless apart from the memory probe; safe to share.
+ * <p>Stateless apart from the memory probe; safe to share.
  */
 public final class CfgDenoiser {
     /** ComfyUI's limit on how many times a context may be repeated to batch it with a longer one. */
     private static final long MAX_CONTEXT_REPEAT = 4;
+    /** How many latent pixels an area's edge is feathered over ({@code fuzz}). */
+    private static final int FEATHER = 8;
+    /** The empty weight sum ComfyUI starts from, so that uncovered pixels divide to 0. */
+    private static final double EMPTY_COUNT = 1e-37;
 
     private final LongSupplier freeMemoryBytes;
 
@@ -48,9 +57,15 @@ public final class CfgDenoiser {
      */
     public record Result(Tensor denoised, Tensor condDenoised, Tensor uncondDenoised) {}
 
-    /** The guided denoised latent (see {@link #denoiseWithParts}). */
-    public Tensor denoise(DiffusionModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext, double cfg) {
-        Result r = denoiseWithParts(model, x, sigma, condContext, uncondContext, cfg);
+    /** The guided denoised latent for whole-image contexts (see {@link #denoiseWithParts}). */
+    public Tensor denoise(ConditionedModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext, double cfg) {
+        return denoise(model, x, sigma, List.of(AreaCond.whole(condContext)), List.of(AreaCond.whole(uncondContext)), cfg);
+    }
+
+    /** The guided denoised latent for any conditioning entries (see {@link #guide}). */
+    public Tensor denoise(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
+            double cfg) {
+        Result r = guide(model, x, sigma, positive, negative, cfg);
         r.condDenoised().close();
         if (r.uncondDenoised() != null) r.uncondDenoised().close();
         return r.denoised();
@@ -63,7 +78,18 @@ public final class CfgDenoiser {
      * @param uncondContext the negative one [1 or B, L', D]
      * @param cfg the guidance scale
      */
-    public Result denoiseWithParts(DiffusionModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext,
+    public Result denoiseWithParts(ConditionedModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext,
+            double cfg) {
+        return guide(model, x, sigma, List.of(AreaCond.whole(condContext)), List.of(AreaCond.whole(uncondContext)), cfg);
+    }
+
+    /**
+     * ComfyUI's {@code sampling_function}: both sides' predictions and the guided mix.
+     *
+     * @param positive the positive entries, resolved for x's size
+     * @param negative the negative entries
+     */
+    public Result guide(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
             double cfg) {
         return denoiseWithParts(model, x, sigma, condContext, uncondContext, cfg, true);
     }
@@ -78,10 +104,10 @@ public final class CfgDenoiser {
         // math.isclose(cfg, 1.0): the cfg-1 optimisation drops the negative conditioning.
         boolean skipUncond = cfg1Optimization && Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
         try (TensorScope scope = TensorScope.open()) {
-            List<Tensor> predictions = calcCondBatch(model, Arrays.asList(condContext, skipUncond ? null : uncondContext), x, sigma);
+            List<Tensor> predictions = calcCondBatch(model, Arrays.asList(positive, skipUncond ? null : negative), x, sigma);
             Tensor cond = predictions.get(0);
             Tensor uncond = predictions.get(1);
-            // An absent prediction is ComfyUI's zero tensor: 0 + (cond - 0) * cfg.
+            // An absent side is ComfyUI's zero prediction: 0 + (cond - 0) * cfg.
             Tensor denoised = uncond == null ? cond.mul(cfg) : uncond.add(cond.sub(uncond).mul(cfg));
             scope.keep(cond);
             if (uncond != null) scope.keep(uncond);
@@ -90,47 +116,190 @@ public final class CfgDenoiser {
     }
 
     /**
-     * ComfyUI's {@code calc_cond_batch} for whole-image contexts: one denoised prediction per context,
-     * null where the context is null. Compatible contexts share UNet calls.
+     * ComfyUI's {@code calc_cond_batch}: one prediction per list of entries (null for a null list; a
+     * list whose entries are all skipped predicts 0), each the mult-weighted mean of its entries.
      */
-    public List<Tensor> calcCondBatch(DiffusionModel model, List<Tensor> contexts, Tensor x, Tensor sigma) {
+    public List<Tensor> calcCondBatch(ConditionedModel model, List<List<AreaCond>> conds, Tensor x, Tensor sigma) {
         long batch = x.size(0);
-        List<Tensor> results = new ArrayList<>(Collections.nCopies(contexts.size(), (Tensor) null));
+        List<Tensor> results = new ArrayList<>(Collections.nCopies(conds.size(), (Tensor) null));
         try (TensorScope scope = TensorScope.open()) {
             Tensor sigmas = sigma.numel() == batch ? sigma.reshape(batch) : sigma.reshape(1).expand(batch);
-            List<Integer> toRun = new ArrayList<>();
-            List<Tensor> processed = new ArrayList<>();
-            for (int i = 0; i < contexts.size(); i++) {
-                processed.add(contexts.get(i) == null ? null : repeatToBatchSize(contexts.get(i), batch));
-                if (contexts.get(i) != null) toRun.add(i);
+            double firstSigma = sigmas.select(0, 0).item();
+            List<Piece> toRun = new ArrayList<>();
+            int[] piecesPerSide = new int[conds.size()];
+            for (int i = 0; i < conds.size(); i++) {
+                if (conds.get(i) == null) continue;
+                for (AreaCond c : conds.get(i)) {
+                    Piece p = piece(c, x, firstSigma, i);
+                    if (p != null) {
+                        toRun.add(p);
+                        piecesPerSide[i]++;
+                    }
+                }
             }
+            Accumulator sums = new Accumulator(x, conds.size());
+            for (Piece p : toRun) if (piecesPerSide[p.side()] != 1 || p.mult() != null) sums.mixed(p.side());
             while (!toRun.isEmpty()) {
-                Tensor first = processed.get(toRun.get(0));
+                Piece first = toRun.get(0);
                 List<Integer> compatible = new ArrayList<>();
-                for (int j : toRun) if (canConcat(processed.get(j), first)) compatible.add(j);
+                for (int j = 0; j < toRun.size(); j++) if (canConcatPieces(toRun.get(j), first)) compatible.add(j);
                 Collections.reverse(compatible);
                 List<Integer> toBatch = compatible.subList(0, 1);
                 for (int div = 1; div <= compatible.size(); div++) {
                     List<Integer> amount = compatible.subList(0, compatible.size() / div);
-                    long[] shape = x.shape();
-                    shape[0] = amount.size() * batch;
+                    long[] shape = first.input().shape();
+                    shape[0] = amount.size() * shape[0];
                     if (model.memoryRequired(shape) * 1.5 < freeMemoryBytes.getAsLong()) {
                         toBatch = amount;
                         break;
                     }
                 }
-                List<Tensor> batchContexts = new ArrayList<>();
-                for (int j : toBatch) batchContexts.add(processed.get(j));
-                int n = toBatch.size();
-                Tensor input = n == 1 ? x : Tensor.cat(Collections.nCopies(n, x), 0);
-                Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
-                Tensor output = model.applyModel(input, sigmaBatch, concatContexts(batchContexts));
-                List<Tensor> parts = n == 1 ? List.of(output) : output.chunk(n, 0);
-                for (int k = 0; k < n; k++) results.set(toBatch.get(k), scope.keep(parts.get(k)));
-                toRun.removeAll(List.copyOf(toBatch));
+                // Indices run from the last to the first, so removing them one by one keeps the rest valid.
+                List<Piece> batchPieces = new ArrayList<>();
+                for (int j : List.copyOf(toBatch)) batchPieces.add(toRun.remove(j));
+                List<Tensor> outputs = run(model, batchPieces, sigmas);
+                for (int k = 0; k < batchPieces.size(); k++) sums.add(batchPieces.get(k), outputs.get(k));
+            }
+            for (int i = 0; i < conds.size(); i++) {
+                if (conds.get(i) != null) results.set(i, scope.keep(sums.result(i)));
             }
         }
         return results;
+    }
+
+    /**
+     * Each side's {@code out_conds} and {@code out_counts}. A side with a single whole-image entry of
+     * weight 1 keeps that entry's output as it is: {@code (0 + out * 1) / (1e-37 + 1)} is {@code out} in
+     * float32, and skipping the two latent-sized buffers keeps the common case as lean as a plain call.
+     */
+    private static final class Accumulator {
+        private final Tensor x;
+        private final Tensor[] sums;
+        private final Tensor[] counts;
+        private final Tensor[] direct;
+
+        Accumulator(Tensor x, int sides) {
+            this.x = x;
+            sums = new Tensor[sides];
+            counts = new Tensor[sides];
+            direct = new Tensor[sides];
+        }
+
+        void mixed(int side) {
+            if (sums[side] != null) return;
+            sums[side] = Tensor.zeros(x.dtype(), x.device(), x.shape());
+            counts[side] = Tensor.zeros(x.dtype(), x.device(), x.shape()).add_(EMPTY_COUNT);
+        }
+
+        void add(Piece p, Tensor output) {
+            if (sums[p.side()] == null) {
+                direct[p.side()] = output;
+                return;
+            }
+            Tensor sum = crop(sums[p.side()], p.area());
+            Tensor count = crop(counts[p.side()], p.area());
+            if (p.mult() == null) {
+                sum.add_(output);
+                count.add_(1.0);
+            } else {
+                sum.add_(output.mul(p.mult()));
+                count.add_(p.mult());
+            }
+        }
+
+        /** The side's prediction; zeros when none of its entries ran (all skipped by their range). */
+        Tensor result(int side) {
+            if (direct[side] != null) return direct[side];
+            if (sums[side] == null) return Tensor.zeros(x.dtype(), x.device(), x.shape());
+            return sums[side].div_(counts[side]);
+        }
+    }
+
+    /** One UNet call for pieces that can share it: each piece's output, in the caller's scope. */
+    private static List<Tensor> run(ConditionedModel model, List<Piece> pieces, Tensor sigmas) {
+        try (TensorScope scope = TensorScope.open()) {
+            int n = pieces.size();
+            List<Tensor> inputs = new ArrayList<>();
+            List<Tensor> contexts = new ArrayList<>();
+            for (Piece p : pieces) {
+                inputs.add(p.input());
+                contexts.add(p.context());
+            }
+            Tensor input = n == 1 ? inputs.get(0) : Tensor.cat(inputs, 0);
+            Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
+            Tensor output = model.applyModel(input, sigmaBatch, concatContexts(contexts));
+            if (n == 1) return List.of(scope.keep(output));
+            List<Tensor> parts = new ArrayList<>();
+            for (Tensor part : output.chunk(n, 0)) parts.add(scope.keep(part));
+            return parts;
+        }
+    }
+
+    /**
+     * What {@code get_area_and_mult} prepares for one entry: the crop of x, its weights (null for all
+     * ones: a whole-image entry without mask and of strength 1), its context.
+     */
+    private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side) {}
+
+    /** {@code get_area_and_mult}, or null when the entry is outside its timestep range at this sigma. */
+    private static Piece piece(AreaCond c, Tensor x, double sigma, int side) {
+        // torch compares the float32 sigma with the bound rounded to float32
+        if (c.timestepStart() != null && (float) sigma > c.timestepStart().floatValue()) return null;
+        if (c.timestepEnd() != null && (float) sigma < c.timestepEnd().floatValue()) return null;
+        int[] area = c.area();
+        Tensor input = x;
+        if (area != null) {
+            for (int i = 0; i < 2; i++) {
+                area[i] = (int) Math.min(x.size(i + 2) - area[2 + i], area[i]);
+                if (area[i] <= 0 || area[2 + i] < 0) {
+                    throw new IllegalArgumentException("the conditioning area " + Arrays.toString(c.area())
+                            + " (latent units) lies outside the latent of " + x.size(2) + "x" + x.size(3));
+                }
+                input = input.narrow(i + 2, area[2 + i], area[i]);
+            }
+        }
+        Tensor mult;
+        if (c.mask() != null) {
+            Tensor mask = c.mask();
+            if (mask.size(1) != x.size(2) || mask.size(2) != x.size(3)) {
+                throw new IllegalArgumentException("a conditioning mask must be resized to the latent before sampling");
+            }
+            mask = mask.narrow(0, 0, Math.min(mask.size(0), input.size(0)));
+            if (area != null) mask = mask.narrow(1, area[2], area[0]).narrow(2, area[3], area[1]);
+            mask = mask.mul(c.maskStrength());
+            mult = mask.unsqueeze(1).repeat(input.size(0) / mask.size(0), input.size(1), 1, 1).mul(c.strength());
+        } else if (area == null && c.strength() == 1.0) {
+            mult = null;
+        } else {
+            mult = Tensor.zeros(input.dtype(), input.device(), input.shape()).add_(c.strength());
+        }
+        if (c.mask() == null && area != null) feather(mult, area, x);
+        Tensor context = repeatToBatchSize(c.crossAttn(), x.size(0));
+        return new Piece(input, mult, context, area, side);
+    }
+
+    /** The linear ramps at an area's inner edges ({@code fuzz}); the latent's own edges stay at full weight. */
+    private static void feather(Tensor mult, int[] area, Tensor x) {
+        for (int i = 0; i < 2; i++) {
+            int dim = i + 2;
+            long ramp = Math.min(FEATHER, mult.size(dim) / 4);
+            if (area[2 + i] != 0) {
+                for (int t = 0; t < ramp; t++) mult.narrow(dim, t, 1).mul_((1.0 / ramp) * (t + 1));
+            }
+            if (area[i] + area[2 + i] < x.size(dim)) {
+                for (int t = 0; t < ramp; t++) mult.narrow(dim, area[i] - 1 - t, 1).mul_((1.0 / ramp) * (t + 1));
+            }
+        }
+    }
+
+    private static Tensor crop(Tensor t, int[] area) {
+        if (area == null) return t;
+        return t.narrow(2, area[2], area[0]).narrow(3, area[3], area[1]);
+    }
+
+    /** {@code can_concat_cond}: same crop shape and contexts that {@code CONDCrossAttn} can concatenate. */
+    private static boolean canConcatPieces(Piece a, Piece b) {
+        return Arrays.equals(a.input().shape(), b.input().shape()) && canConcat(a.context(), b.context());
     }
 
     /** ComfyUI's {@code repeat_to_batch_size}: cut or tile the batch dimension to {@code batch}. */

@@ -13,7 +13,7 @@ import dev.comfy4j.tensor.TensorScope;
  *
  * <p>Owns the UNet (closing this closes it). Not thread-safe: one call at a time.
  */
-public final class DiffusionModel implements LoadedModel {
+public final class DiffusionModel implements LoadedModel, ConditionedModel {
     /**
      * ComfyUI's {@code memory_usage_factor} of its base model config, used by {@link #memoryRequired}
      * to decide how many conditionings one UNet call may batch.
@@ -45,6 +45,7 @@ public final class DiffusionModel implements LoadedModel {
      * {@code context} [B, L, D]: {@code calculate_denoised(sigma, unet(calculate_input(sigma, x),
      * timestep(sigma), context), x)}. Float32 result in the caller's scope.
      */
+    @Override
     public Tensor applyModel(Tensor x, Tensor sigma, Tensor context) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor input = sampling.calculateInput(sigma, x);
@@ -58,6 +59,7 @@ public final class DiffusionModel implements LoadedModel {
      * ComfyUI's estimate of the working memory of one UNet call on a batch of {@code shape} [B, C, H, W]
      * (its formula for the sub-quadratic attention it uses on the CPU), in bytes.
      */
+    @Override
     public double memoryRequired(long[] shape) {
         double area = shape[0];
         for (int i = 2; i < shape.length; i++) area *= shape[i];

@@ -9,6 +9,9 @@ import dev.comfy4j.sampling.Sampler;
 import dev.comfy4j.sampling.Samplers;
 import dev.comfy4j.sampling.SamplingContext;
 import dev.comfy4j.sampling.Schedulers;
+import dev.comfy4j.sampling.StepListener;
+import dev.comfy4j.sampling.preview.LatentPreviewer;
+import dev.comfy4j.sampling.preview.PreviewJpeg;
 import dev.comfy4j.sampling.SigmaSelection;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Noise;
@@ -20,8 +23,9 @@ import java.util.List;
 /**
  * ComfyUI's {@code nodes.common_ksampler} with {@code comfy.sample.sample} and {@code KSampler.sample}:
  * the initial noise ({@code prepare_noise} with the latent's batch_index, or zeros), the sigmas
- * (denoise, start/end steps), progress after every step, and the output latent (a copy of the input
- * with new samples). Conditioning: the first entry's cross-attention tensor of each side.
+ * (denoise, start/end steps), progress and a preview after every step, and the output latent (a copy of the input
+ * with new samples). Conditioning: every entry of both sides, with its area, mask, strength and
+ * timestep range ({@link SamplingConds}, resolved by the model's guided denoiser).
  */
 final class CommonKSampler {
     private CommonKSampler() {}
@@ -30,8 +34,8 @@ final class CommonKSampler {
     record Settings(BigInteger seed, int steps, double cfg, String samplerName, String schedulerName, double denoise,
                     boolean disableNoise, Integer startStep, Integer lastStep, boolean forceFullDenoise) {}
 
-    static Latent run(SamplingModels models, Object model, Conditioning positive, Conditioning negative, Latent latent,
-            Settings s, NodeContext context) throws Exception {
+    static Latent run(SamplingModels models, SamplingPreviews previews, Object model, Conditioning positive,
+            Conditioning negative, Latent latent, Settings s, NodeContext context) throws Exception {
         Sampler sampler = Samplers.byName(s.samplerName());
         Tensor samples = latent.samples();
         long seed = s.seed().longValue(); // torch.manual_seed keeps the low 64 bits
@@ -49,12 +53,12 @@ final class CommonKSampler {
             Tensor noise = s.disableNoise()
                     ? Tensor.zeros(DType.F32, samples.shape())
                     : Noise.prepare(seed, samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
-            Tensor positiveContext = first(positive, "positive");
-            Tensor negativeContext = first(negative, "negative");
+            var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
             Tensor out;
-            try (SamplingContext run = new SamplingContext(seed,
-                    (step, total, x, denoised) -> context.progress(step + 1, total), context::checkInterrupt)) {
-                out = KSamplerPipeline.sample(guided.guided(positiveContext, negativeContext, s.cfg()),
+            try (LatentPreviewer previewer = previews.open();
+                    SamplingContext run = new SamplingContext(seed, progress(context, previewer, previews.maxSize()),
+                            context::checkInterrupt)) {
+                out = KSamplerPipeline.sample(denoiser,
                         guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
                         latent.noiseMask(), guided.latentScaleFactor(), run);
             }
@@ -63,9 +67,16 @@ final class CommonKSampler {
         }
     }
 
-    private static Tensor first(Conditioning c, String side) {
-        if (c.size() == 0) throw new IllegalArgumentException("the " + side + " conditioning is empty");
-        return c.get(0).cond();
+    /**
+     * ComfyUI's sampler callback ({@code latent_preview.prepare_callback}): the step's preview, if any, as
+     * a JPEG of the first denoised latent, then {@code pbar.update_absolute(step + 1, total, preview)}.
+     */
+    static StepListener progress(NodeContext context, LatentPreviewer previewer, int maxSize) {
+        if (previewer == null) return (step, total, x, denoised) -> context.progress(step + 1, total);
+        return (step, total, x, denoised) -> {
+            byte[] jpeg = PreviewJpeg.encode(previewer.preview(denoised), maxSize);
+            context.progress(step + 1, total, "image/jpeg", jpeg);
+        };
     }
 
     private static int[] batchIndex(List<Long> index) {

@@ -18,9 +18,16 @@ public final class KSampler implements Node {
     static final BigInteger MAX_SEED = new BigInteger("18446744073709551615");
 
     private final SamplingModels models;
+    private final SamplingPreviews previews;
 
+    /** Without previews. */
     public KSampler(SamplingModels models) {
+        this(models, SamplingPreviews.NONE);
+    }
+
+    public KSampler(SamplingModels models, SamplingPreviews previews) {
         this.models = models;
+        this.previews = previews;
     }
 
     @Override
@@ -58,7 +65,7 @@ public final class KSampler implements Node {
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         var settings = new CommonKSampler.Settings(in.bigInteger("seed"), (int) in.integer("steps"), in.floating("cfg"),
                 in.string("sampler_name"), in.string("scheduler"), in.floating("denoise"), false, null, null, false);
-        return NodeResult.of(CommonKSampler.run(models, in.get("model"), Conditioning.from(in.get("positive"), "positive"),
+        return NodeResult.of(CommonKSampler.run(models, previews, in.get("model"), Conditioning.from(in.get("positive"), "positive"),
                 Conditioning.from(in.get("negative"), "negative"), Latent.from(in.get("latent_image"), "latent_image"),
                 settings, context));
     }

@@ -18,9 +18,16 @@ import dev.comfy4j.sampling.Schedulers;
  */
 public final class KSamplerAdvanced implements Node {
     private final SamplingModels models;
+    private final SamplingPreviews previews;
 
+    /** Without previews. */
     public KSamplerAdvanced(SamplingModels models) {
+        this(models, SamplingPreviews.NONE);
+    }
+
+    public KSamplerAdvanced(SamplingModels models, SamplingPreviews previews) {
         this.models = models;
+        this.previews = previews;
     }
 
     @Override
@@ -51,7 +58,7 @@ public final class KSamplerAdvanced implements Node {
                 in.string("sampler_name"), in.string("scheduler"), 1.0, "disable".equals(in.string("add_noise")),
                 (int) in.integer("start_at_step"), (int) in.integer("end_at_step"),
                 !"enable".equals(in.string("return_with_leftover_noise")));
-        return NodeResult.of(CommonKSampler.run(models, in.get("model"), Conditioning.from(in.get("positive"), "positive"),
+        return NodeResult.of(CommonKSampler.run(models, previews, in.get("model"), Conditioning.from(in.get("positive"), "positive"),
                 Conditioning.from(in.get("negative"), "negative"), Latent.from(in.get("latent_image"), "latent_image"),
                 settings, context));
     }

@@ -119,6 +119,57 @@ class KSamplerNodesTest {
     }
 
     @Test
+    void forceFullDenoiseEndsTheWindowAtSigmaZero() throws Exception {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = inputs(model, "euler", "karras", 6, 0, 1.0);
+            in.remove("denoise");
+            in.remove("seed");
+            in.put("noise_seed", BigInteger.valueOf(3));
+            in.put("add_noise", "enable");
+            in.put("start_at_step", 0L);
+            in.put("end_at_step", 4L);
+            in.put("return_with_leftover_noise", "disable");
+            Latent out = (Latent) new KSamplerAdvanced(m -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false))
+                    .values().get(0);
+            // sigmas k0..k3 then 0 in place of k4: Euler's step to sigma 0 lands exactly on D = 0.3
+            float[] karras = dev.comfy4j.sampling.Schedulers.byName("karras").sigmas(SD15, 6);
+            assertThat(model.sigmas).hasSize(4);
+            assertThat(model.sigmas.get(3)).isCloseTo(karras[3], within(1e-6));
+            for (float v : out.samples().toFloatArray()) assertThat((double) v).isCloseTo(0.3 / SCALE, within(1e-4));
+        }
+    }
+
+    @Test
+    void setLatentNoiseMaskRegeneratesOnlyTheMaskedPart() throws Exception {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            // an 8x8 latent of 0.7; the mask regenerates the left half of its 64x64 pixels
+            float[] m = new float[64 * 64];
+            for (int y = 0; y < 64; y++) for (int x = 0; x < 32; x++) m[y * 64 + x] = 1f;
+            Latent latent = Latent.of(Tensor.full(0.7, DType.F32, 1, 4, 8, 8));
+            Latent masked = (Latent) new dev.comfy4j.nodes.latent.SetLatentNoiseMask().execute(NodeInputs.of(new LinkedHashMap<>(
+                    Map.of("samples", latent, "mask", Tensor.fromFloats(m, 1, 64, 64)))), null).values().get(0);
+            Map<String, Object> in = inputs(model, "euler", "normal", 5, 1.0, 3.0);
+            in.put("latent_image", masked);
+            Latent out = (Latent) new KSampler(m2 -> model).execute(NodeInputs.of(in), new RecordingContext(i -> false))
+                    .values().get(0);
+            // the bilinear 64 -> 8 mask is exactly 1 on latent columns 0-3 and 0 on 4-7: there D = 0.1 + 0.2 * 3 = 0.7
+            // in model space (0.7 / scale as a latent), elsewhere the input latent itself
+            float[] v = out.samples().toFloatArray();
+            for (int c = 0; c < 4; c++) {
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        double want = x < 4 ? 0.7 / SCALE : 0.7;
+                        assertThat((double) v[(c * 8 + y) * 8 + x]).as("c%d y%d x%d", c, y, x).isCloseTo(want, within(1e-4));
+                    }
+                }
+            }
+            assertThat(out.noiseMask()).isSameAs(masked.noiseMask());
+        }
+    }
+
+    @Test
     void theInitialNoiseIsPrepareNoiseOfTheSeed() throws Exception {
         ConstantModel model = new ConstantModel();
         try (TensorScope ignored = TensorScope.open()) {

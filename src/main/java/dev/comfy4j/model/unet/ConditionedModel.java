@@ -1,0 +1,16 @@
+package dev.comfy4j.model.unet;
+
+import dev.comfy4j.tensor.Tensor;
+
+/**
+ * A denoiser conditioned on a cross-attention context, as {@link CfgDenoiser} calls it: ComfyUI's
+ * {@code model.apply_model(x, sigma, c_crossattn=...)} and {@code model.memory_required}. The UNet
+ * ({@link DiffusionModel}) is one; tests use small fakes whose output is a known function of the context.
+ */
+public interface ConditionedModel {
+    /** The denoised prediction for {@code x} [B, C, H, W] at {@code sigma} [B] with {@code context} [B, L, D]. */
+    Tensor applyModel(Tensor x, Tensor sigma, Tensor context);
+
+    /** ComfyUI's working-memory estimate of one call on a batch of {@code shape}, in bytes. */
+    double memoryRequired(long[] shape);
+}

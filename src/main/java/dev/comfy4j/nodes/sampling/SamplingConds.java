@@ -1,0 +1,49 @@
+package dev.comfy4j.nodes.sampling;
+
+import dev.comfy4j.nodes.conditioning.Conditioning;
+import dev.comfy4j.python.PyError;
+import dev.comfy4j.sampling.SamplingCond;
+import dev.comfy4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a CONDITIONING value's entries into what the sampler takes: the keys ComfyUI's sampler reads. */
+final class SamplingConds {
+    private SamplingConds() {}
+
+    static List<SamplingCond> of(Conditioning conditioning) {
+        List<SamplingCond> out = new ArrayList<>();
+        for (Conditioning.Entry e : conditioning.entries()) out.add(of(e));
+        return out;
+    }
+
+    static SamplingCond of(Conditioning.Entry e) {
+        double[] area = null;
+        boolean percentage = false;
+        if (e.has(Conditioning.AREA)) {
+            if (!(e.get(Conditioning.AREA) instanceof List<?> values)) throw PyError.typeError("area must be a tuple");
+            percentage = !values.isEmpty() && "percentage".equals(values.get(0));
+            List<?> numbers = percentage ? values.subList(1, values.size()) : values;
+            if (numbers.size() != 4) throw PyError.valueError("area must hold height, width, y and x, not " + values);
+            area = new double[4];
+            for (int i = 0; i < 4; i++) area[i] = number(numbers.get(i), Conditioning.AREA);
+        }
+        Tensor mask = null;
+        if (e.get(Conditioning.MASK) != null) {
+            if (!(e.get(Conditioning.MASK) instanceof Tensor t)) throw PyError.typeError("mask must be a tensor");
+            mask = t;
+        }
+        return new SamplingCond(e.cond(), area, percentage, optional(e, Conditioning.STRENGTH), mask,
+                Boolean.TRUE.equals(e.get(Conditioning.SET_AREA_TO_BOUNDS)), optional(e, Conditioning.MASK_STRENGTH),
+                optional(e, Conditioning.START_PERCENT), optional(e, Conditioning.END_PERCENT));
+    }
+
+    private static Double optional(Conditioning.Entry e, String key) {
+        return e.get(key) == null ? null : number(e.get(key), key);
+    }
+
+    private static double number(Object value, String key) {
+        if (value instanceof Number n) return n.doubleValue();
+        throw PyError.typeError(key + " must be a number, not " + (value == null ? "None" : value.getClass().getSimpleName()));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.comfy4j.sampling;
+
+import dev.comfy4j.model.unet.AreaCond;
+import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.tensor.Interpolation;
+import dev.comfy4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ComfyUI's {@code process_conds} for cross-attention models, once per sampler run: it turns the
+ * entries of both sides into {@link AreaCond}s for a latent of {@code height x width}:
+ *
+ * <ol>
+ *   <li>percentage areas become latent units: {@code (max(1, round(h * H)), max(1, round(w * W)),
+ *       round(y * H), round(x * W))} with Python's round-half-even;</li>
+ *   <li>masks get a batch dimension and are resized bilinearly to the latent; with
+ *       {@code set_area_to_bounds} ("mask bounds") the area becomes the bounding box of the mask's
+ *       non-zero pixels over the batch, at least 8x8, or {@code (8, 8, 0, 0)} for an empty mask;</li>
+ *   <li>{@code start_percent} / {@code end_percent} become sigmas ({@code percent_to_sigma});</li>
+ *   <li>every entry with an area gets a twin on the other side with the same area, mask, strength and
+ *       range and the context of the smallest entry there that contains it (the whole-image one if
+ *       none), unless that one has the very same area ({@code create_cond_with_same_area_if_none};
+ *       positive side first).</li>
+ * </ol>
+ *
+ * <p>Resized masks are new tensors in the caller's scope.
+ */
+public final class CondResolver {
+    /** {@code percent_to_sigma(0)}: above every sigma. */
+    private static final double BEFORE_FIRST_SIGMA = 999999999.9;
+    /** The smallest side of an area made from a mask's bounds. */
+    private static final int MIN_BOUNDS_SIDE = 8;
+
+    private CondResolver() {}
+
+    /** Both sides resolved; {@code negative} may be empty. */
+    public record Resolved(List<AreaCond> positive, List<AreaCond> negative) {}
+
+    public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
+            ModelSampling sampling) {
+        List<AreaCond> pos = new ArrayList<>();
+        List<AreaCond> neg = new ArrayList<>();
+        for (SamplingCond c : positive) pos.add(resolve(c, height, width, sampling));
+        for (SamplingCond c : negative) neg.add(resolve(c, height, width, sampling));
+        // positive first: its areas gain negative twins, then the negative's (twins included) positive ones
+        for (AreaCond c : List.copyOf(pos)) addTwinIfNone(neg, c);
+        for (AreaCond c : List.copyOf(neg)) addTwinIfNone(pos, c);
+        return new Resolved(List.copyOf(pos), List.copyOf(neg));
+    }
+
+    static AreaCond resolve(SamplingCond c, long height, long width, ModelSampling sampling) {
+        int[] area = null;
+        if (c.area() != null) {
+            double[] a = c.area();
+            area = c.areaIsPercentage()
+                    ? new int[]{(int) Math.max(1, Math.rint(a[0] * height)), (int) Math.max(1, Math.rint(a[1] * width)),
+                        (int) Math.rint(a[2] * height), (int) Math.rint(a[3] * width)}
+                    : new int[]{(int) a[0], (int) a[1], (int) a[2], (int) a[3]};
+        }
+        Tensor mask = null;
+        if (c.mask() != null) {
+            mask = c.mask().dim() == 2 ? c.mask().unsqueeze(0) : c.mask();
+            if (mask.dtype() != DType.F32) mask = mask.to(DType.F32);
+            if (mask.size(1) != height || mask.size(2) != width) {
+                mask = Functional.interpolate(mask.unsqueeze(1), height, width, Interpolation.BILINEAR, false).squeeze(1);
+            }
+            if (c.setAreaToBounds()) area = bounds(mask);
+        }
+        Double start = c.startPercent() == null ? null : percentToSigma(sampling, c.startPercent());
+        Double end = c.endPercent() == null ? null : percentToSigma(sampling, c.endPercent());
+        return new AreaCond(c.crossAttn(), area, c.strength() == null ? 1.0 : c.strength(), mask,
+                c.maskStrength() == null ? 1.0 : c.maskStrength(), start, end);
+    }
+
+    /** ModelSamplingDiscrete's {@code percent_to_sigma}. */
+    public static double percentToSigma(ModelSampling sampling, double percent) {
+        if (percent <= 0.0) return BEFORE_FIRST_SIGMA;
+        if (percent >= 1.0) return 0.0;
+        return sampling.sigma((float) ((1.0 - percent) * 999.0));
+    }
+
+    /** The {@code (H, W, Y, X)} box of the mask's non-zero pixels over the whole batch ({@code get_mask_aabb}). */
+    static int[] bounds(Tensor mask) {
+        Tensor any = mask.abs().amax(new long[]{0}, false);
+        long h = any.size(0);
+        long w = any.size(1);
+        float[] v = any.contiguous().toFloatArray();
+        int minX = Integer.MAX_VALUE;
+        int minY = Integer.MAX_VALUE;
+        int maxX = -1;
+        int maxY = -1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (v[(int) (y * w + x)] != 0f) {
+                    minX = Math.min(minX, x);
+                    minY = Math.min(minY, y);
+                    maxX = Math.max(maxX, x);
+                    maxY = Math.max(maxY, y);
+                }
+            }
+        }
+        if (maxX < 0) return new int[]{MIN_BOUNDS_SIDE, MIN_BOUNDS_SIDE, 0, 0};
+        return new int[]{Math.max(MIN_BOUNDS_SIDE, maxY - minY + 1), Math.max(MIN_BOUNDS_SIDE, maxX - minX + 1), minY, minX};
+    }
+
+    /** {@code create_cond_with_same_area_if_none}: gives {@code side} an entry covering {@code c}'s area. */
+    static void addTwinIfNone(List<AreaCond> side, AreaCond c) {
+        int[] area = c.area();
+        if (area == null) return;
+        AreaCond smallest = null;
+        for (AreaCond x : side) {
+            int[] a = x.area();
+            if (a != null) {
+                if (inside(area, a)) {
+                    if (smallest == null || smallest.area() == null) smallest = x;
+                    else if ((long) smallest.area()[0] * smallest.area()[1] > (long) a[0] * a[1]) smallest = x;
+                }
+            } else if (smallest == null) {
+                smallest = x;
+            }
+        }
+        if (smallest == null) return;
+        if (smallest.area() != null && java.util.Arrays.equals(smallest.area(), area)) return;
+        side.add(c.withCrossAttn(smallest.crossAttn()));
+    }
+
+    /** Whether area {@code a} lies inside {@code outer} (both {@code [h, w, y, x]}). */
+    private static boolean inside(int[] a, int[] outer) {
+        for (int i = 0; i < 2; i++) {
+            if (a[2 + i] < outer[2 + i]) return false;
+            if (a[i] + a[2 + i] > outer[i] + outer[2 + i]) return false;
+        }
+        return true;
+    }
+}
