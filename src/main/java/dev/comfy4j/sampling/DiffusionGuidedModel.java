@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.tensor.DType;
@@ -38,12 +39,22 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public Denoiser guided(Tensor positiveContext, Tensor negativeContext, double cfg) {
+        return denoiser(List.of(AreaCond.whole(positiveContext)), List.of(AreaCond.whole(negativeContext)), cfg);
+    }
+
+    @Override
+    public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
+        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
+        return denoiser(conds.positive(), conds.negative(), cfg);
+    }
+
+    private Denoiser denoiser(List<AreaCond> positive, List<AreaCond> negative, double cfg) {
         return new Denoiser() {
             @Override
             public Tensor denoise(Tensor x, double sigma) {
                 try (TensorScope scope = TensorScope.open()) {
                     Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                    return scope.keep(cfgDenoiser.denoise(model, x, s, positiveContext, negativeContext, cfg));
+                    return scope.keep(cfgDenoiser.denoise(model, x, s, positive, negative, cfg));
                 }
             }
 
@@ -52,21 +63,11 @@ public final class DiffusionGuidedModel implements GuidedModel {
             public Guided denoiseGuided(Tensor x, double sigma) {
                 try (TensorScope scope = TensorScope.open()) {
                     Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                    CfgDenoiser.Result r = cfgDenoiser.denoiseWithParts(model, x, s, positiveContext, negativeContext, cfg, false);
+                    CfgDenoiser.Result r = cfgDenoiser.guide(model, x, s, positive, negative, cfg, false);
+                    r.condDenoised().close();
                     Tensor uncond = r.uncondDenoised() != null ? r.uncondDenoised() : Tensor.zeros(DType.F32, x.shape());
                     return new Guided(scope.keep(r.denoised()), scope.keep(uncond));
                 }
-            }
-        };
-    }
-
-    @Override
-    public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
-        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
-        return (x, sigma) -> {
-            try (TensorScope scope = TensorScope.open()) {
-                Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                return scope.keep(cfgDenoiser.denoise(model, x, s, conds.positive(), conds.negative(), cfg));
             }
         };
     }

@@ -91,15 +91,15 @@ public final class CfgDenoiser {
      */
     public Result guide(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
             double cfg) {
-        return denoiseWithParts(model, x, sigma, condContext, uncondContext, cfg, true);
+        return guide(model, x, sigma, positive, negative, cfg, true);
     }
 
     /**
-     * As {@link #denoiseWithParts(DiffusionModel, Tensor, Tensor, Tensor, Tensor, double)}; with
+     * As {@link #guide(ConditionedModel, Tensor, Tensor, List, List, double)}; with
      * {@code cfg1Optimization} false the negative is evaluated even at cfg 1 (ComfyUI's
      * {@code disable_cfg1_optimization}, set by the CFG++ samplers).
      */
-    public Result denoiseWithParts(DiffusionModel model, Tensor x, Tensor sigma, Tensor condContext, Tensor uncondContext,
+    public Result guide(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
             double cfg, boolean cfg1Optimization) {
         // math.isclose(cfg, 1.0): the cfg-1 optimisation drops the negative conditioning.
         boolean skipUncond = cfg1Optimization && Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
