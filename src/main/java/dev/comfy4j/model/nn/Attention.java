@@ -26,13 +26,18 @@ public final class Attention {
      * [G, N, D] float32, with the default scale {@code 1/sqrt(D)}.
      */
     public static Tensor compute(Tensor q, Tensor k, Tensor v) {
+        return compute(q, k, v, SCORE_BUDGET_BYTES);
+    }
+
+    /** As {@link #compute(Tensor, Tensor, Tensor)} with at most {@code budgetBytes} of scores per block (at least one row). */
+    static Tensor compute(Tensor q, Tensor k, Tensor v, long budgetBytes) {
         long g = q.size(0);
         long n = q.size(1);
         long d = q.size(2);
         long m = k.size(1);
         long perHead = n * m * Float.BYTES;
-        long headsPerBlock = Math.max(1, Math.min(g, SCORE_BUDGET_BYTES / Math.max(1, perHead)));
-        long rowsPerBlock = headsPerBlock > 1 ? n : Math.max(1, Math.min(n, SCORE_BUDGET_BYTES / (m * Float.BYTES)));
+        long headsPerBlock = Math.max(1, Math.min(g, budgetBytes / Math.max(1, perHead)));
+        long rowsPerBlock = headsPerBlock > 1 ? n : Math.max(1, Math.min(n, budgetBytes / Math.max(1, m * Float.BYTES)));
         Tensor out = Tensor.empty(q.dtype(), q.device(), g, n, d);
         try (TensorScope scope = TensorScope.open()) {
             // Scaling q (N x D values) instead of the scores (N x M) gives the same softmax input up to rounding.

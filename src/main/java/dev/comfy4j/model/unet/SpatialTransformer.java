@@ -48,7 +48,9 @@ final class SpatialTransformer implements UnetLayer {
             if (linearIn != null) t = linearIn.forward(t);
             for (TransformerBlock block : blocks) t = block.forward(t, context);
             if (linearOut != null) t = linearOut.forward(t);
-            t = toNchw(t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2));
+            Tensor grid = t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2);
+            // Above 1x1 the permuted view has unambiguous channels-last strides, which conv2d takes as they are.
+            t = h * w > 1 ? grid : toNchw(grid);
             if (convOut != null) t = convOut.forward(t);
             return scope.keep(t.add_(x)); // t is this block's own fresh tensor
         }
