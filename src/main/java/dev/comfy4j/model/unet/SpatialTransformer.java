@@ -49,8 +49,10 @@ final class SpatialTransformer implements UnetLayer {
             for (TransformerBlock block : blocks) t = block.forward(t, context);
             if (linearOut != null) t = linearOut.forward(t);
             Tensor grid = t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2);
-            // Above 1x1 the permuted view has unambiguous channels-last strides, which conv2d takes as they are.
-            t = h * w > 1 ? grid : toNchw(grid);
+            // With channels-last activations (never at 1x1, see UNetModel) the permuted view already has the
+            // layout of the rest of the network. In an NCHW network it must be copied back: a channels-last
+            // tensor would spread to the downsamplers, and at 1x1 conv2d misreads its strides.
+            t = x.isChannelsLast() && h * w > 1 ? grid : toNchw(grid);
             if (convOut != null) t = convOut.forward(t);
             return scope.keep(t.add_(x)); // t is this block's own fresh tensor
         }
