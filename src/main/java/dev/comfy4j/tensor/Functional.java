@@ -66,6 +66,21 @@ public final class Functional {
         return Tensor.call(() -> torch.bmm(a.raw(), b.raw()));
     }
 
+    /**
+     * {@code torch.bmm(a, b, out=out)}: writes {@code a @ b} into {@code out} (which must have the result's
+     * shape) and returns {@code out}; lets a loop reuse one buffer instead of allocating per call.
+     */
+    public static Tensor bmmInto(Tensor out, Tensor a, Tensor b) {
+        Tensor.call(() -> torch.bmm_out(out.raw(), a.raw(), b.raw())).close();
+        return out;
+    }
+
+    /** {@code torch.softmax(x, dim)} computed in place ({@code out=x}); returns {@code x}. */
+    public static Tensor softmax_(Tensor x, long dim) {
+        Tensor.call(() -> torch.softmax_out(x.raw(), x.raw(), dim)).close();
+        return x;
+    }
+
     public static Tensor matmul(Tensor a, Tensor b) {
         return Tensor.call(() -> torch.matmul(a.raw(), b.raw()));
     }

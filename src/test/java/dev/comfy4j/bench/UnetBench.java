@@ -40,7 +40,8 @@ public final class UnetBench {
         Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();
         System.out.printf("load average before: %s%n", loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
-        System.out.printf("libtorch %s, %s, %d threads, storage %s%n", TorchRuntime.version(), s.device(), s.threads(), storage);
+        System.out.printf("libtorch %s, %s, %d threads, storage %s, OPENBLAS_CORETYPE=%s%n", TorchRuntime.version(), s.device(),
+                s.threads(), storage, System.getenv("OPENBLAS_CORETYPE"));
 
         long t0 = System.nanoTime();
         try (StateDict sd = ModelFiles.loadStateDict(checkpoint)) {
@@ -60,9 +61,11 @@ public final class UnetBench {
                 for (int i = 0; i <= calls; i++) {
                     try (TensorScope step = TensorScope.open()) {
                         long t = System.nanoTime();
+                        long cpu = processCpuNanos();
                         denoiser.denoise(model, x, sigma, cond, uncond, 7.5);
                         double sec = (System.nanoTime() - t) / 1e9;
-                        System.out.printf("%s call: %.2f s, RSS %d MB%n", i == 0 ? "warm-up" : "timed", sec, status("VmRSS:") >> 10);
+                        System.out.printf("%s call: %.2f s (process CPU %.2f s), RSS %d MB, load %s%n", i == 0 ? "warm-up" : "timed", sec,
+                                (processCpuNanos() - cpu) / 1e9, status("VmRSS:") >> 10, loadAverage().split(" ")[0]);
                         if (i > 0) seconds[i - 1] = sec;
                     }
                 }
@@ -73,6 +76,12 @@ public final class UnetBench {
         }
         System.out.printf("peak RSS (VmHWM) %d MB%n", status("VmHWM:") >> 10);
         System.out.printf("load average after: %s%n", loadAverage());
+    }
+
+    /** User + system CPU time of the whole process (all threads, libtorch's included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String loadAverage() throws IOException {

@@ -1,14 +1,14 @@
 package dev.comfy4j.model.unet;
 
-import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.model.nn.Attention;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 
 /**
  * ComfyUI's {@code CrossAttention}: q from the features, k and v from the context (the features
  * themselves for self-attention), multi-head attention, output projection. The attention itself is
- * libtorch's {@code scaled_dot_product_attention} (scale 1/sqrt(head_dim)); ComfyUI on the CPU uses
- * its sub-quadratic attention, which computes the same softmax(qk^T/sqrt(d))v in other chunks.
+ * {@link Attention#compute} (scale 1/sqrt(head_dim), blocks of bmm + softmax + bmm); ComfyUI on the CPU
+ * uses its sub-quadratic attention, which computes the same softmax(qk^T/sqrt(d))v in other chunks.
  */
 final class CrossAttention {
     private final Linear toQ;
@@ -40,10 +40,10 @@ final class CrossAttention {
         long b = q.size(0);
         long inner = q.size(2);
         long d = inner / heads;
-        Tensor qh = q.view(b, -1, heads, d).transpose(1, 2);
-        Tensor kh = k.view(b, -1, heads, d).transpose(1, 2);
-        Tensor vh = v.view(b, -1, heads, d).transpose(1, 2);
-        Tensor out = Functional.scaledDotProductAttention(qh, kh, vh, null);
-        return out.transpose(1, 2).reshape(b, -1, inner);
+        Tensor qh = q.view(b, -1, heads, d).transpose(1, 2).reshape(b * heads, -1, d);
+        Tensor kh = k.view(b, -1, heads, d).transpose(1, 2).reshape(b * heads, -1, d);
+        Tensor vh = v.view(b, -1, heads, d).transpose(1, 2).reshape(b * heads, -1, d);
+        Tensor out = Attention.compute(qh, kh, vh);
+        return out.view(b, heads, -1, d).transpose(1, 2).reshape(b, -1, inner);
     }
 }

@@ -48,7 +48,11 @@ final class SpatialTransformer implements UnetLayer {
             if (linearIn != null) t = linearIn.forward(t);
             for (TransformerBlock block : blocks) t = block.forward(t, context);
             if (linearOut != null) t = linearOut.forward(t);
-            t = toNchw(t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2));
+            Tensor grid = t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2);
+            // With channels-last activations (never at 1x1, see UNetModel) the permuted view already has the
+            // layout of the rest of the network. In an NCHW network it must be copied back: a channels-last
+            // tensor would spread to the downsamplers, and at 1x1 conv2d misreads its strides.
+            t = x.isChannelsLast() && h * w > 1 ? grid : toNchw(grid);
             if (convOut != null) t = convOut.forward(t);
             return scope.keep(t.add_(x)); // t is this block's own fresh tensor
         }

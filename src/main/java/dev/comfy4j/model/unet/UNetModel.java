@@ -155,6 +155,11 @@ public final class UNetModel implements LoadedModel {
 
     /** As {@link #forward(Tensor, Tensor, Tensor)}, with the extra embedding {@code y} [B, adm] of SDXL-type UNets. */
     public Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y) {
+        return forward(x, timesteps, context, y, true);
+    }
+
+    /** As {@link #forward(Tensor, Tensor, Tensor, Tensor)}; {@code channelsLast} false keeps NCHW activations (tests compare both). */
+    Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast) {
         checkInputs(x, timesteps, context, y);
         try (TensorScope scope = TensorScope.open()) {
             Tensor emb = timeEmbed2.forward(Functional.silu(timeEmbed0.forward(TimestepEmbedding.of(timesteps, modelChannels))));
@@ -162,7 +167,10 @@ public final class UNetModel implements LoadedModel {
             Tensor embActivated = Functional.silu(emb);
             Tensor ctx = context.to(DType.F32);
 
-            Tensor h = x.to(DType.F32);
+            // Channels-last activations: oneDNN's 3x3 convolutions run about 20% faster on them, and the
+            // transformers' [B, C, H, W] <-> [B, H*W, C] reshapes become views. Not when a level gets down
+            // to 1x1, where libtorch 2.10's conv2d mistakes channels-last strides (see SpatialTransformer.toNchw).
+            Tensor h = channelsLast && deepestArea(x.size(2), x.size(3)) > 1 ? x.to(DType.F32).contiguousChannelsLast() : x.to(DType.F32);
             Deque<Tensor> skips = new ArrayDeque<>();
             for (List<UnetLayer> block : inputBlocks) {
                 h = run(block, h, embActivated, ctx, null);
@@ -181,6 +189,15 @@ public final class UNetModel implements LoadedModel {
             Tensor out = outConv.forward(Functional.silu(outNorm.forward(h)));
             return scope.keep(out.dtype() == x.dtype() ? out : out.to(x.dtype()));
         }
+    }
+
+    /** Pixels per feature map at the deepest level: each downsampler (3x3, stride 2, pad 1) halves a side, rounding up. */
+    private long deepestArea(long height, long width) {
+        for (int level = 1; level < config.channelMult().size(); level++) {
+            height = (height + 1) / 2;
+            width = (width + 1) / 2;
+        }
+        return height * width;
     }
 
     /** Runs a block's layers, closing each intermediate result as soon as the next layer has used it. */

@@ -1,13 +1,14 @@
 package dev.comfy4j.model.vae;
 
+import dev.comfy4j.model.nn.Attention;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
 
 /**
  * ComfyUI's {@code AttnBlock}: one-head self-attention over all pixels, {@code x + proj_out(attn(q, k, v))}
  * with q, k, v 1x1 convs of {@code norm(x)} and scale {@code 1/sqrt(C)}. On the CPU ComfyUI computes it
- * with its split attention ({@code normal_attention}: bmm, softmax, bmm); this uses libtorch's
- * {@code scaled_dot_product_attention}, the same sum in another order (a few 1e-7 relative). The 1x1
+ * with its split attention ({@code normal_attention}: bmm, softmax, bmm); this uses the same bmm,
+ * softmax, bmm in blocks ({@link Attention#compute}), the same sum in another order. The 1x1
  * convs run as {@code linear} on the pixels as tokens, which is a view when {@code x} is channels-last.
  */
 final class AttnBlock {
@@ -40,13 +41,10 @@ final class AttnBlock {
         Tensor k = linear(tokens, kWeight, kBias, c);
         Tensor v = linear(tokens, vWeight, vBias, c);
         tokens.close();
-        Tensor q4 = q.unsqueeze(1), k4 = k.unsqueeze(1), v4 = v.unsqueeze(1);
-        Tensor attended = Functional.scaledDotProductAttention(q4, k4, v4, null);
-        q.close(); k.close(); v.close(); q4.close(); k4.close(); v4.close();
-        Tensor attended3 = attended.squeeze(1);
-        Tensor projected = linear(attended3, projWeight, projBias, c);
+        Tensor attended = Attention.compute(q, k, v);
+        q.close(); k.close(); v.close();
+        Tensor projected = linear(attended, projWeight, projBias, c);
         attended.close();
-        attended3.close();
         // [B, H*W, C] back to NCHW with channels-last strides, then the residual in place.
         Tensor grid = projected.view(b, h, w, c);
         Tensor out = grid.permute(0, 3, 1, 2);

@@ -92,6 +92,28 @@ class TinyUnetTest {
     }
 
     @Test
+    void channelsLastActivationsGiveTheNchwResult() throws Exception {
+        // Batch 2 and a deepest level of 3x2 and 2x2 (odd sides included): where channels-last strides could be misread.
+        for (boolean sd2 : new boolean[]{false, true}) {
+            try (TinyUnets.Opened m = sd2 ? TinyUnets.sd2(dir, DType.F16) : TinyUnets.sd1(dir, DType.F16);
+                    TensorScope ignored = TensorScope.open();
+                    UNetModel unet = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
+                            WeightStorage.CAST_PER_CALL, Device.CPU)) {
+                long ctx = m.architecture().unet().contextDim();
+                Tensor t = Tensor.fromFloats(new float[]{999f, 250f}, 2);
+                Tensor context = randn(21, 2, 77, ctx);
+                for (long[] side : new long[][]{{24, 16}, {13, 10}}) {
+                    Tensor x = randn(20, 2, 4, side[0], side[1]);
+                    float[] nchw = unet.forward(x, t, context, null, false).toFloatArray();
+                    float[] channelsLast = unet.forward(x, t, context, null, true).toFloatArray();
+                    // Other convolution kernels sum in another order (about 1e-6 here); misread strides are 1e-1 off.
+                    assertThat(RelativeL2.of(channelsLast, nchw)).as("sd2 %s, %dx%d", sd2, side[0], side[1]).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void bothWeightStoragesGiveTheSameOutput() throws Exception {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16); TensorScope ignored = TensorScope.open()) {
             Tensor x = randn(5, 1, 4, 8, 8);
