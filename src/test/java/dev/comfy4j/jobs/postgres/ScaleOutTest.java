@@ -198,6 +198,38 @@ class ScaleOutTest {
         assertThat(order).containsExactly(p2, p0, p3, p1);
     }
 
+    /**
+     * Binary frames (SaveImageWebsocket's PNG, type 1 as ComfyUI sends previews) of a prompt running on a
+     * worker reach the client's socket on an API server, header and image intact.
+     */
+    @Test
+    void binaryFramesOfAPromptRunningElsewhereReachTheClient() throws Exception {
+        TestServer api = server(ScaleOutSettings.Role.API);
+        server(ScaleOutSettings.Role.WORKER);
+        WsClient ws = api.websocket("viewer");
+        ws.next(); // the greeting status
+        sockets.add(ws);
+        ObjectNode body = Json.object();
+        ObjectNode graph = body.putObject("prompt");
+        graph.putObject("1").put("class_type", "EmptyImage").putObject("inputs").put("width", 160).put("height", 150)
+                .put("batch_size", 1).put("color", 0x0000FF);
+        ObjectNode save = graph.putObject("2").put("class_type", "SaveImageWebsocket");
+        save.putObject("inputs").putArray("images").add("1").add(0);
+        body.put("client_id", "viewer");
+        String id = post(api, body);
+        List<WsClient.Message> messages = ws.until(m -> m.json() != null && m.type().equals("executing")
+                && m.json().at("/data/node").isNull() && m.json().at("/data/prompt_id").asText().equals(id));
+        byte[] frame = messages.stream().filter(m -> m.binary() != null).findFirst()
+                .orElseThrow(() -> new AssertionError("no binary frame reached the API server's socket")).binary();
+        var header = java.nio.ByteBuffer.wrap(frame);
+        assertThat(header.getInt()).isEqualTo(1); // PREVIEW_IMAGE
+        assertThat(header.getInt()).isEqualTo(2); // PNG
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(frame, 8, frame.length - 8));
+        assertThat(image.getWidth()).isEqualTo(160);
+        assertThat(image.getHeight()).isEqualTo(150);
+        assertThat(image.getRGB(80, 75) & 0xFFFFFF).isEqualTo(0x0000FF);
+    }
+
     @Test
     void aWorkerKilledMidPromptLosesItAndAnotherFinishesIt() throws Exception {
         TestServer api = server(ScaleOutSettings.Role.API);
