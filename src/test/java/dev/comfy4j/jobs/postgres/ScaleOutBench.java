@@ -30,6 +30,7 @@ public final class ScaleOutBench {
         try (TestPostgres pg = TestPostgres.start()) {
             for (int workers : new int[] {1, 2, 4}) throughput(pg.newDatabase(), base, workers, prompts);
             latency(pg.newDatabase(), base, 200);
+            viewLatency(pg.newDatabase(), base, 500);
         }
         System.exit(0);
     }
@@ -94,6 +95,37 @@ public final class ScaleOutBench {
             Arrays.sort(nanos);
             System.out.printf(Locale.ROOT, "POST on api server -> first event of the prompt run on another server: p50 %.1f ms, p99 %.1f ms (n=%d)%n",
                     nanos[rounds / 2] / 1e6, nanos[(int) Math.ceil(rounds * 0.99) - 1] / 1e6, rounds);
+        } finally {
+            api.close();
+            worker.close();
+        }
+    }
+
+    /** GET /view of a small file on the worker that wrote it, and through the api server (one forwarded hop). */
+    private static void viewLatency(String db, Path base, int rounds) throws Exception {
+        TestServer api = server(db, base, ScaleOutSettings.Role.API);
+        TestServer worker = server(db, base, ScaleOutSettings.Role.WORKER);
+        try {
+            ObjectNode body = Json.object();
+            ObjectNode node = body.putObject("prompt").putObject("1");
+            node.put("class_type", "ScaleOutWriteFile");
+            node.putObject("inputs").put("filename", "bench_view.txt").put("text", "x".repeat(4096));
+            api.postJson("/prompt", body);
+            waitForHistory(api, 1);
+            String path = "/view?filename=bench_view.txt&type=output";
+            for (TestServer s : List.of(worker, api)) {
+                long[] nanos = new long[rounds];
+                for (int i = -50; i < rounds; i++) {
+                    long t0 = System.nanoTime();
+                    var response = s.get(path);
+                    if (response.statusCode() != 200) throw new IllegalStateException("/view answered " + response.statusCode());
+                    if (i >= 0) nanos[i] = System.nanoTime() - t0;
+                }
+                Arrays.sort(nanos);
+                System.out.printf(Locale.ROOT, "/view of a 4 KB output %s: p50 %.2f ms, p99 %.2f ms (n=%d)%n",
+                        s == worker ? "on the worker that holds it" : "through the api server (forwarded)",
+                        nanos[rounds / 2] / 1e6, nanos[(int) Math.ceil(rounds * 0.99) - 1] / 1e6, rounds);
+            }
         } finally {
             api.close();
             worker.close();
