@@ -1,9 +1,5 @@
 package dev.comfy4j.sampling.samplers;
 
-import dev.comfy4j.sampling.BrownianTreeNoise;
-import dev.comfy4j.sampling.NoiseSampler;
-import dev.comfy4j.sampling.SamplingContext;
-import dev.comfy4j.sampling.StepLoop;
 import dev.comfy4j.tensor.Tensor;
 
 /**
@@ -13,27 +9,16 @@ import dev.comfy4j.tensor.Tensor;
  * from the previous D (midpoint: 1/2 (1 - e^-H) / r; heun: ((1 - e^-H) / -H + 1) / r, r = h_prev / h),
  * plus sigma_next sqrt(1 - e^(-2 h eta)) s_noise times the tree's noise. The last step returns D.
  */
-public final class Dpmpp2mSde extends StepLoop {
-    private final String name;
+public final class Dpmpp2mSde extends BrownianSdeLoop {
     private final boolean heun;
     private final double eta;
     private final double sNoise;
 
     public Dpmpp2mSde(String name, boolean heun, double eta, double sNoise) {
-        this.name = name;
+        super(name);
         this.heun = heun;
         this.eta = eta;
         this.sNoise = sNoise;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    protected NoiseSampler noiseSampler(Tensor x, float[] sigmas, SamplingContext context) {
-        return BrownianTreeNoise.forSigmas(x, sigmas, context.seed());
     }
 
     @Override

@@ -1,9 +1,5 @@
 package dev.comfy4j.sampling.samplers;
 
-import dev.comfy4j.sampling.BrownianTreeNoise;
-import dev.comfy4j.sampling.NoiseSampler;
-import dev.comfy4j.sampling.SamplingContext;
-import dev.comfy4j.sampling.StepLoop;
 import dev.comfy4j.tensor.Tensor;
 
 /**
@@ -11,25 +7,14 @@ import dev.comfy4j.tensor.Tensor;
  * the dpmpp_2m_sde base step, then a third-order correction from the two previous predictions
  * (second-order with one), phi2 = (e^-H - 1) / H + 1, phi3 = phi2 / H - 1/2. The last step returns D.
  */
-public final class Dpmpp3mSde extends StepLoop {
-    private final String name;
+public final class Dpmpp3mSde extends BrownianSdeLoop {
     private final double eta;
     private final double sNoise;
 
     public Dpmpp3mSde(String name, double eta, double sNoise) {
-        this.name = name;
+        super(name);
         this.eta = eta;
         this.sNoise = sNoise;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    protected NoiseSampler noiseSampler(Tensor x, float[] sigmas, SamplingContext context) {
-        return BrownianTreeNoise.forSigmas(x, sigmas, context.seed());
     }
 
     @Override

@@ -1,10 +1,6 @@
 package dev.comfy4j.sampling.samplers;
 
 import dev.comfy4j.sampling.AncestralStep;
-import dev.comfy4j.sampling.BrownianTreeNoise;
-import dev.comfy4j.sampling.NoiseSampler;
-import dev.comfy4j.sampling.SamplingContext;
-import dev.comfy4j.sampling.StepLoop;
 import dev.comfy4j.tensor.Tensor;
 
 /**
@@ -14,27 +10,16 @@ import dev.comfy4j.tensor.Tensor;
  * D_d = (1 - 1/(2r)) D + 1/(2r) D_2. The last step returns D. The {@code _gpu} variant differs in
  * ComfyUI only by where the Brownian tree draws (CUDA vs CPU); here both draw on the CPU.
  */
-public final class DpmppSde extends StepLoop {
-    private final String name;
+public final class DpmppSde extends BrownianSdeLoop {
     private final double eta;
     private final double sNoise;
     private final double r;
 
     public DpmppSde(String name, double eta, double sNoise, double r) {
-        this.name = name;
+        super(name);
         this.eta = eta;
         this.sNoise = sNoise;
         this.r = r;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    protected NoiseSampler noiseSampler(Tensor x, float[] sigmas, SamplingContext context) {
-        return BrownianTreeNoise.forSigmas(x, sigmas, context.seed());
     }
 
     @Override
