@@ -49,7 +49,7 @@ public final class TorchRuntime {
             return state;
         }
         long t0 = System.nanoTime();
-        enableHugePageAllocations();
+        setDefaultEnvironment();
         extractNatives();
         Loader.load(torch.class);
         // NNPACK cannot initialise on CPUs it does not know (these AMD EPYCs among them) and then
@@ -128,13 +128,25 @@ public final class TorchRuntime {
     }
 
     /**
-     * Asks libtorch's CPU allocator to back large tensors with transparent huge pages
-     * ({@code THP_MEM_ALLOC_ENABLE=1}, read by c10 at its first large allocation) unless the environment
-     * already says otherwise. Every large activation is a fresh allocation; with 4 KB pages each one
-     * costs a page fault per 4 KB on first touch, which measured up to 8x the work of the op itself
-     * for the VAE's 32-128 MB activations on a loaded VM (bench/README.md, VAE section).
+     * Environment the natives read when they load, set only where the user has not set it:
+     * <ul>
+     *   <li>{@code THP_MEM_ALLOC_ENABLE=1}: libtorch's CPU allocator backs large tensors with
+     *       transparent huge pages (read by c10 at its first large allocation). Every large activation
+     *       is a fresh allocation; with 4 KB pages each one costs a page fault per 4 KB on first touch,
+     *       which measured up to 8x the work of the op itself for the VAE's 32-128 MB activations on a
+     *       loaded VM (bench/README.md, VAE section).</li>
+     *   <li>{@code OPENBLAS_NUM_THREADS=1}: ATen already spreads each op over its own OpenMP threads;
+     *       OpenBLAS's separate thread pool then fights them for the same cores. With one BLAS thread
+     *       the tiny-UNet memory test ran in 12 s instead of 142 s, and a 512x512 SD1.5 CFG call took
+     *       15.3 s instead of 16.6 s with a third less CPU time (bench/README.md).</li>
+     * </ul>
      */
-    private static void enableHugePageAllocations() {
+    private static void setDefaultEnvironment() {
+        setenvUnlessSet("THP_MEM_ALLOC_ENABLE", "1");
+        setenvUnlessSet("OPENBLAS_NUM_THREADS", "1");
+    }
+
+    private static void setenvUnlessSet(String name, String value) {
         try {
             var linker = java.lang.foreign.Linker.nativeLinker();
             var setenv = linker.defaultLookup().find("setenv");
@@ -143,10 +155,11 @@ public final class TorchRuntime {
                     java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
                     java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT));
             try (var arena = java.lang.foreign.Arena.ofConfined()) {
-                int ignored = (int) handle.invokeExact(arena.allocateFrom("THP_MEM_ALLOC_ENABLE"), arena.allocateFrom("1"), 0);
+                // overwrite = 0: a value the user set wins
+                int ignored = (int) handle.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 0);
             }
         } catch (Throwable e) {
-            LOG.debug("could not enable huge-page tensor allocations: {}", e.toString());
+            LOG.debug("could not set {} for the natives: {}", name, e.toString());
         }
     }
 

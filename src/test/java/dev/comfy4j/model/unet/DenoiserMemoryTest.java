@@ -29,15 +29,26 @@ class DenoiserMemoryTest {
             Tensor uncond = Noise.prepare(3, new long[]{1, 77, 32}, null);
             Tensor sigma = Tensor.fromFloats(new float[]{4f}, 1);
             for (int i = 0; i < 20; i++) step(denoiser, model, x, sigma, cond, uncond); // warm up allocator and pools
-            long before = MemoryStats.currentRss();
+            long before = settledRss();
             int live = 0;
             for (int i = 0; i < 100; i++) live = step(denoiser, model, x, sigma, cond, uncond);
-            long after = MemoryStats.currentRss();
+            long after = settledRss();
             // Each call allocates some 20 MB of temporaries (batch 2, 32x32): leaking them would show as GBs.
             assertThat(after - before).as("RSS growth in bytes over 100 calls").isLessThan(64L << 20);
             assertThat(live).as("tensors left in the step scope besides the result").isEqualTo(1);
             for (Tensor t : new Tensor[]{x, cond, uncond, sigma}) t.close();
         }
+    }
+
+    /**
+     * RSS once the Java heap is collected and glibc has returned its free pages: what is left is what
+     * the calls still hold, not the JVM's heap growth or the allocator's cache (which vary with the
+     * machine's load and would make a raw RSS reading flaky).
+     */
+    private static long settledRss() {
+        System.gc();
+        MemoryStats.trimNativeHeap();
+        return MemoryStats.currentRss();
     }
 
     private static int step(CfgDenoiser denoiser, DiffusionModel model, Tensor x, Tensor sigma, Tensor cond, Tensor uncond) {
