@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfy4j.config.ServerConfig;
-import dev.comfy4j.nodes.GraphBuilder;
 import dev.comfy4j.nodes.Node;
-import dev.comfy4j.nodes.NodeContext;
 import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.ProcessingInterrupted;
 import dev.comfy4j.nodes.conditioning.Conditioning;
@@ -26,7 +21,6 @@ import dev.comfy4j.tensor.Noise;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,14 +71,14 @@ class CustomSamplingNodesTest {
     }
 
     private static Object run(Node node, Map<String, Object> in, int output) throws Exception {
-        return node.execute(NodeInputs.of(in), new Recording()).values().get(output);
+        return node.execute(NodeInputs.of(in), new RecordingContext(done -> false)).values().get(output);
     }
 
     @Test
     void samplerCustomRunsTheGivenSigmasAndReturnsTheLastDenoisedPrediction() throws Exception {
         ConstantModel model = new ConstantModel();
         float[] sigmas = Schedulers.byName("karras").sigmas(SD15, 3);
-        Recording context = new Recording();
+        RecordingContext context = new RecordingContext(done -> false);
         try (TensorScope ignored = TensorScope.open()) {
             Map<String, Object> in = new LinkedHashMap<>();
             in.put("model", model);
@@ -127,7 +121,7 @@ class CustomSamplingNodesTest {
             in.put("sampler", new SamplerChoice(new EulerAncestral(0.0, 1.0))); // eta 0: deterministic
             in.put("sigmas", sigmas);
             in.put("latent_image", Latent.of(Tensor.full(0.2, DType.F32, 1, 4, 2, 2)));
-            Latent out = (Latent) new SamplerCustomAdvanced(m -> model).execute(NodeInputs.of(in), new Recording()).values().get(0);
+            Latent out = (Latent) new SamplerCustomAdvanced(m -> model).execute(NodeInputs.of(in), new RecordingContext(done -> false)).values().get(0);
             // no noise, a non-empty latent enters model space; the last step lands on D = 0.7
             for (float v : out.samples().toFloatArray()) assertThat((double) v).isCloseTo(0.7 / SCALE, within(1e-4));
         }
@@ -143,8 +137,7 @@ class CustomSamplingNodesTest {
             in.put("sampler", new SamplerChoice(dev.comfy4j.sampling.Samplers.byName("dpmpp_2m")));
             in.put("sigmas", new Sigmas(Schedulers.byName("normal").sigmas(SD15, 8)));
             in.put("latent_image", Latent.of(Tensor.zeros(DType.F32, 1, 4, 2, 2)));
-            Recording context = new Recording();
-            context.interruptAt = 2;
+            RecordingContext context = new RecordingContext(done -> done == 2);
             assertThatThrownBy(() -> new SamplerCustomAdvanced(m -> model).execute(NodeInputs.of(in), context))
                     .isInstanceOf(ProcessingInterrupted.class);
             assertThat(model.closed).isEqualTo(1);
@@ -247,13 +240,13 @@ class CustomSamplingNodesTest {
     @Test
     void sigmaEditingFollowsPythonSlicing() throws Exception {
         Sigmas s = new Sigmas(new float[]{10f, 5f, 2f, 1f, 0f});
-        var split = new SigmaNodes.Split().execute(NodeInputs.of(Map.of("sigmas", s, "step", 2L)), new Recording()).values();
+        var split = new SigmaNodes.Split().execute(NodeInputs.of(Map.of("sigmas", s, "step", 2L)), new RecordingContext(done -> false)).values();
         assertThat(((Sigmas) split.get(0)).values()).containsExactly(10f, 5f, 2f);
         assertThat(((Sigmas) split.get(1)).values()).containsExactly(2f, 1f, 0f);
-        var denoise = new SigmaNodes.SplitDenoise().execute(NodeInputs.of(Map.of("sigmas", s, "denoise", 0.5)), new Recording()).values();
+        var denoise = new SigmaNodes.SplitDenoise().execute(NodeInputs.of(Map.of("sigmas", s, "denoise", 0.5)), new RecordingContext(done -> false)).values();
         assertThat(((Sigmas) denoise.get(0)).values()).containsExactly(10f, 5f, 2f);
         assertThat(((Sigmas) denoise.get(1)).values()).containsExactly(2f, 1f, 0f);
-        var zero = new SigmaNodes.SplitDenoise().execute(NodeInputs.of(Map.of("sigmas", s, "denoise", 0.0)), new Recording()).values();
+        var zero = new SigmaNodes.SplitDenoise().execute(NodeInputs.of(Map.of("sigmas", s, "denoise", 0.0)), new RecordingContext(done -> false)).values();
         assertThat(((Sigmas) zero.get(0)).length()).as("[:-0] is empty in Python").isZero();
         assertThat(((Sigmas) zero.get(1)).values()).containsExactly(0f);
         assertThat(((Sigmas) run(new SigmaNodes.Flip(), Map.of("sigmas", s), 0)).values()).containsExactly(0.0001f, 1f, 2f, 5f, 10f);
@@ -289,26 +282,4 @@ class CustomSamplingNodesTest {
         }
     }
 
-    /** Records progress as "value/max"; interrupts when the given number of steps is done. */
-    private static final class Recording implements NodeContext {
-        final List<String> progress = new ArrayList<>();
-        int interruptAt = -1;
-
-        @Override public String promptId() { return "p"; }
-        @Override public String uniqueId() { return "7"; }
-        @Override public int listIndex() { return 0; }
-        @Override public ServerConfig config() { return ServerConfig.defaults(Path.of("target")); }
-        @Override public ObjectNode prompt() { return null; }
-        @Override public JsonNode extraPngInfo() { return null; }
-        @Override public void progress(Number value, Number max) {
-            progress.add(value + "/" + max);
-            checkInterrupt();
-        }
-        @Override public void progress(Number value, Number max, String imageType, byte[] encodedImage) { progress(value, max); }
-        @Override public void progressText(String text) {}
-        @Override public void checkInterrupt() {
-            if (progress.size() == interruptAt) throw new ProcessingInterrupted();
-        }
-        @Override public GraphBuilder graphBuilder() { throw new UnsupportedOperationException(); }
-    }
 }

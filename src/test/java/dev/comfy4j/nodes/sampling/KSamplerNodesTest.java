@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.comfy4j.config.ServerConfig;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.json.Json;
-import dev.comfy4j.nodes.GraphBuilder;
-import dev.comfy4j.nodes.NodeContext;
 import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.ObjectInfo;
 import dev.comfy4j.nodes.ProcessingInterrupted;
@@ -25,12 +21,10 @@ import dev.comfy4j.tensor.Noise;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /** The KSampler nodes on a model whose guided prediction is a known function of the contexts. */
@@ -231,32 +225,5 @@ class KSamplerNodesTest {
         in.put("latent_image", Latent.of(Tensor.zeros(DType.F32, 1, 4, 2, 2)));
         in.put("denoise", denoise);
         return in;
-    }
-
-    /** Records progress as "value/max"; interrupts once {@code interruptAfter} holds for the steps done. */
-    private static final class RecordingContext implements NodeContext {
-        final List<String> progress = new ArrayList<>();
-        final IntPredicate interruptAfter;
-
-        RecordingContext(IntPredicate interruptAfter) {
-            this.interruptAfter = interruptAfter;
-        }
-
-        @Override public String promptId() { return "p"; }
-        @Override public String uniqueId() { return "3"; }
-        @Override public int listIndex() { return 0; }
-        @Override public ServerConfig config() { return ServerConfig.defaults(Path.of("target")); }
-        @Override public ObjectNode prompt() { return null; }
-        @Override public JsonNode extraPngInfo() { return null; }
-        @Override public void progress(Number value, Number max) {
-            progress.add(value + "/" + max);
-            checkInterrupt();
-        }
-        @Override public void progress(Number value, Number max, String imageType, byte[] encodedImage) { progress(value, max); }
-        @Override public void progressText(String text) {}
-        @Override public void checkInterrupt() {
-            if (interruptAfter.test(progress.size())) throw new ProcessingInterrupted();
-        }
-        @Override public GraphBuilder graphBuilder() { throw new UnsupportedOperationException(); }
     }
 }
