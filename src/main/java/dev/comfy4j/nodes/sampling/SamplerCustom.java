@@ -8,7 +8,6 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.nodes.conditioning.Conditioning;
-import dev.comfy4j.nodes.latent.Latent;
 import java.math.BigInteger;
 
 /**
@@ -46,9 +45,6 @@ public final class SamplerCustom implements Node {
         NoiseSource noise = in.bool("add_noise") ? NoiseSource.random(seed) : NoiseSource.none();
         Guider guider = Guider.cfg(in.get("model"), Conditioning.from(in.get("positive"), "positive"),
                 Conditioning.from(in.get("negative"), "negative"), in.floating("cfg"));
-        SamplingRun.Result r = SamplingRun.run(models, guider.model(), guider::denoiser, SamplerChoice.from(in.get("sampler"), "sampler").sampler(),
-                Sigmas.from(in.get("sigmas"), "sigmas").values(), Latent.from(in.get("latent_image"), "latent_image"), noise,
-                seed.longValue(), context);
-        return NodeResult.of(r.output(), r.denoisedOutput());
+        return SamplingRun.runInputs(models, guider, noise, seed.longValue(), in, context);
     }
 }

@@ -7,7 +7,6 @@ import dev.comfy4j.nodes.NodeInputs;
 import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.nodes.latent.Latent;
 
 /** SamplerCustomAdvanced: a GUIDER, NOISE, SAMPLER and SIGMAS; the step noise is seeded with the NOISE's seed. */
 public final class SamplerCustomAdvanced implements Node {
@@ -35,9 +34,6 @@ public final class SamplerCustomAdvanced implements Node {
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         NoiseSource noise = NoiseSource.from(in.get("noise"), "noise");
         Guider guider = Guider.from(in.get("guider"), "guider");
-        SamplingRun.Result r = SamplingRun.run(models, guider.model(), guider::denoiser, SamplerChoice.from(in.get("sampler"), "sampler").sampler(),
-                Sigmas.from(in.get("sigmas"), "sigmas").values(), Latent.from(in.get("latent_image"), "latent_image"), noise,
-                noise.seedBits(), context);
-        return NodeResult.of(r.output(), r.denoisedOutput());
+        return SamplingRun.runInputs(models, guider, noise, noise.seedBits(), in, context);
     }
 }

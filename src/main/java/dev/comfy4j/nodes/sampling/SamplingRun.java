@@ -1,6 +1,8 @@
 package dev.comfy4j.nodes.sampling;
 
 import dev.comfy4j.nodes.NodeContext;
+import dev.comfy4j.nodes.NodeInputs;
+import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.latent.Latent;
 import dev.comfy4j.sampling.Denoiser;
 import dev.comfy4j.sampling.GuidedModel;
@@ -24,7 +26,19 @@ final class SamplingRun {
     /** The two LATENT outputs. */
     record Result(Latent output, Latent denoisedOutput) {}
 
-    static Result run(SamplingModels models, Object model, Function<GuidedModel, Denoiser> guidance, Sampler sampler, float[] sigmas,
+    /**
+     * What both custom-sampling nodes do with their {@code sampler}, {@code sigmas} and
+     * {@code latent_image} inputs, given their guider and noise: the run, as the node's two outputs.
+     */
+    static NodeResult runInputs(SamplingModels models, Guider guider, NoiseSource noise, long seed, NodeInputs in,
+            NodeContext context) throws Exception {
+        Result r = run(models, guider.model(), guider::denoiser, SamplerChoice.from(in.get("sampler"), "sampler").sampler(),
+                Sigmas.from(in.get("sigmas"), "sigmas").values(), Latent.from(in.get("latent_image"), "latent_image"), noise,
+                seed, context);
+        return NodeResult.of(r.output(), r.denoisedOutput());
+    }
+
+    private static Result run(SamplingModels models, Object model, Function<GuidedModel, Denoiser> guidance, Sampler sampler, float[] sigmas,
             Latent latent, NoiseSource noise, long seed, NodeContext context) throws Exception {
         Tensor samples = latent.samples();
         try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open()) {
