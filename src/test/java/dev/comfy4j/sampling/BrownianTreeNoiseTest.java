@@ -15,7 +15,7 @@ class BrownianTreeNoiseTest {
     @Test
     void incrementsAreStandardNormalAndIndependentOverDisjointIntervals() {
         try (TensorScope ignored = TensorScope.open();
-                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, N), 0.03, 14.6, 42)) {
+                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, N), 0.03f, 14.6f, 42)) {
             Tensor a = tree.sample(14.6, 6.0);
             Tensor b = tree.sample(6.0, 0.8);
             assertThat(a.mean().item()).isCloseTo(0, within(0.03));
@@ -29,7 +29,7 @@ class BrownianTreeNoiseTest {
     void overlappingIntervalsShareTheirPath() {
         // W(s) - W(t) over [1, 5] equals the sum over [1, 2.5] and [2.5, 5]: the normalised draws scale back exactly
         try (TensorScope ignored = TensorScope.open();
-                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 64), 0.03, 14.6, 7)) {
+                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 64), 0.03f, 14.6f, 7)) {
             Tensor whole = tree.sample(5.0, 1.0).mul(Math.sqrt(4.0));
             Tensor upper = tree.sample(5.0, 2.5).mul(Math.sqrt(2.5));
             Tensor lower = tree.sample(2.5, 1.0).mul(Math.sqrt(1.5));
@@ -38,7 +38,7 @@ class BrownianTreeNoiseTest {
             assertThat(tree.sample(1.0, 5.0).add(tree.sample(5.0, 1.0)).abs().amax().item()).isLessThan(1e-6);
         }
         try (TensorScope ignored = TensorScope.open();
-                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, N), 0.03, 14.6, 9)) {
+                BrownianTreeNoise tree = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, N), 0.03f, 14.6f, 9)) {
             double corr = tree.sample(5.0, 1.0).mul(tree.sample(5.0, 2.5)).mean().item();
             assertThat(corr).isCloseTo(Math.sqrt(2.5 / 4.0), within(0.03));
         }
@@ -47,9 +47,9 @@ class BrownianTreeNoiseTest {
     @Test
     void theNoiseDependsOnTheSeedAndTheSigmasNotOnTheOrderOfQueries() {
         try (TensorScope ignored = TensorScope.open();
-                BrownianTreeNoise first = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03, 14.6, 5);
-                BrownianTreeNoise second = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03, 14.6, 5);
-                BrownianTreeNoise other = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03, 14.6, 6)) {
+                BrownianTreeNoise first = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03f, 14.6f, 5);
+                BrownianTreeNoise second = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03f, 14.6f, 5);
+                BrownianTreeNoise other = new BrownianTreeNoise(Tensor.zeros(DType.F32, 1, 32), 0.03f, 14.6f, 6)) {
             Tensor a1 = first.sample(3.3, 2.1);
             Tensor b1 = first.sample(0.9, 0.4);
             Tensor b2 = second.sample(0.9, 0.4);

@@ -72,7 +72,7 @@ class SamplingGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"euler_normal", "euler_ancestral_normal", "dpmpp_2m_karras", "heun_normal", "ddim_ddim_uniform",
-            "uni_pc_simple", "lcm_sgm_uniform", "img2img_euler_normal_d06"})
+            "uni_pc_simple", "lcm_sgm_uniform", "img2img_euler_normal_d06", "dpmpp_2m_sde_karras"})
     void theFinalLatentAndImageMatchComfyUI(String run) {
         JsonNode params = manifest.get("sampling/" + run + "/latent").get("params");
         String samplerName = params.get("sampler_name").asText();
