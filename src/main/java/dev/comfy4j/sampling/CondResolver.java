@@ -40,14 +40,27 @@ public final class CondResolver {
 
     public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
             ModelSampling sampling) {
-        List<AreaCond> pos = new ArrayList<>();
-        List<AreaCond> neg = new ArrayList<>();
-        for (SamplingCond c : positive) pos.add(resolve(c, height, width, sampling));
-        for (SamplingCond c : negative) neg.add(resolve(c, height, width, sampling));
-        // positive first: its areas gain negative twins, then the negative's (twins included) positive ones
-        for (AreaCond c : List.copyOf(pos)) addTwinIfNone(neg, c);
-        for (AreaCond c : List.copyOf(neg)) addTwinIfNone(pos, c);
-        return new Resolved(List.copyOf(pos), List.copyOf(neg));
+        List<List<AreaCond>> sides = resolveAll(List.of(positive, negative), height, width, sampling);
+        return new Resolved(sides.get(0), sides.get(1));
+    }
+
+    /**
+     * Any number of conditionings resolved together (a guider's named conds, in the guider's order):
+     * every area entry of each side, in turn, gets its twin on every other side.
+     */
+    public static List<List<AreaCond>> resolveAll(List<List<SamplingCond>> sides, long height, long width, ModelSampling sampling) {
+        List<List<AreaCond>> resolved = new ArrayList<>();
+        for (List<SamplingCond> side : sides) {
+            List<AreaCond> out = new ArrayList<>();
+            for (SamplingCond c : side) out.add(resolve(c, height, width, sampling));
+            resolved.add(out);
+        }
+        for (int k = 0; k < resolved.size(); k++) {
+            for (AreaCond c : List.copyOf(resolved.get(k))) {
+                for (int other = 0; other < resolved.size(); other++) if (other != k) addTwinIfNone(resolved.get(other), c);
+            }
+        }
+        return resolved.stream().map(List::copyOf).toList();
     }
 
     static AreaCond resolve(SamplingCond c, long height, long width, ModelSampling sampling) {

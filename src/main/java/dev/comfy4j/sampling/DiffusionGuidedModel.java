@@ -6,6 +6,7 @@ import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,6 +47,20 @@ public final class DiffusionGuidedModel implements GuidedModel {
     public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
         CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
         return denoiser(conds.positive(), conds.negative(), cfg);
+    }
+
+    @Override
+    public CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
+        List<List<AreaCond>> resolved = CondResolver.resolveAll(sides, latentShape[2], latentShape[3], sampling);
+        return (x, sigma, order) -> {
+            List<List<AreaCond>> conds = new ArrayList<>();
+            for (int i : order) conds.add(i < 0 ? null : resolved.get(i));
+            try (TensorScope scope = TensorScope.open()) {
+                List<Tensor> out = new ArrayList<>(cfgDenoiser.calcCondBatch(model, conds, x, Tensor.full(sigma, DType.F32, x.size(0))));
+                for (int i = 0; i < out.size(); i++) out.set(i, scope.keep(out.get(i) == null ? Tensor.zeros(DType.F32, x.shape()) : out.get(i)));
+                return out;
+            }
+        };
     }
 
     private Denoiser denoiser(List<AreaCond> positive, List<AreaCond> negative, double cfg) {

@@ -37,6 +37,24 @@ public interface GuidedModel extends AutoCloseable {
         throw new UnsupportedOperationException("this model takes one whole-image conditioning per side");
     }
 
+    /**
+     * Raw predictions for guiders that combine more than two conditionings (DualCFGGuider,
+     * PerpNegGuider, BasicGuider): the {@code sides} resolved together as ComfyUI's {@code process_conds}
+     * does for a guider's named conds, in the guider's order, for a latent of {@code latentShape}.
+     */
+    default CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
+        throw new UnsupportedOperationException("this model does not give raw conditioning predictions");
+    }
+
+    /** ComfyUI's {@code calc_cond_batch} over resolved sides. */
+    interface CondPredictions {
+        /**
+         * One prediction per entry of {@code order} (indices of the resolved sides, or -1 for ComfyUI's
+         * None, which predicts zeros), batched together as {@code calc_cond_batch} batches its list.
+         */
+        List<Tensor> predict(Tensor x, double sigma, int... order);
+    }
+
     private static boolean isPlain(SamplingCond c) {
         return c.equals(SamplingCond.of(c.crossAttn()));
     }

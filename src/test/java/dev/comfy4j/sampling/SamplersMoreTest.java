@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.comfy4j.sampling.samplers.SamplerFormulas;
 import dev.comfy4j.tensor.Noise;
+import dev.comfy4j.sampling.samplers.EulerCfgPpAlternative;
+import dev.comfy4j.sampling.samplers.LcmUpscale;
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.util.ArrayList;
@@ -70,6 +73,46 @@ class SamplersMoreTest {
                 x = sigmas[i + 1] == 0 ? d : d + sigmas[i + 1] * (x - GUIDED.uncond().denoise(x, s)) / s;
             }
             assertThat((double) out[k]).isCloseTo(x, within(1e-4));
+        }
+    }
+
+    @Test
+    void eulerCfgPpAlternativeAddsTheUnconditionalPredictionBackToTheEulerDerivative() {
+        float[] sigmas = {5f, 2f, 0.7f, 0f};
+        float[] out;
+        try (TensorScope ignored = TensorScope.open(); SamplingContext ctx = SamplingContext.of(0).withModelSampling(SD15)) {
+            out = new EulerCfgPpAlternative().sample(GUIDED, Tensor.fromFloats(START, 1, START.length), sigmas, ctx).toFloatArray();
+        }
+        for (int k = 0; k < START.length; k++) {
+            double x = START[k];
+            for (int i = 0; i < 3; i++) {
+                double s = sigmas[i];
+                double d = GUIDED.denoise(x, s);
+                double derivative = (x - d + GUIDED.uncond().denoise(x, s) - d) / s;
+                x = x + derivative * (sigmas[i + 1] - s);
+            }
+            assertThat((double) out[k]).isCloseTo(x, within(1e-4));
+        }
+    }
+
+    @Test
+    void lcmUpscaleEnlargesTheLatentByTheLinspaceRatiosAndRenoisesAtEachSigma() {
+        LcmUpscale byDefault = new LcmUpscale(2.0, null, "nearest-exact");
+        // 4 steps: max(5 // 2 + 1, 2) = 3 points of linspace(1, 2), the first dropped
+        assertThat(byDefault.upscales(5)).containsExactly(1.5, 2.0);
+        assertThat(new LcmUpscale(3.0, 1, "bilinear").upscales(5)).containsExactly(3.0);
+        assertThat(new LcmUpscale(2.0, 100, "bilinear").upscales(3)).hasSize(3); // capped at len(sigmas) + 1 points
+        Denoiser halves = (x, sigma) -> x.mul(0.5);
+        try (TensorScope ignored = TensorScope.open(); SamplingContext ctx = SamplingContext.of(3).withModelSampling(SD15)) {
+            Tensor out = byDefault.sample(halves, Tensor.full(1.0, DType.F32, 1, 4, 8, 8), new float[]{3f, 2f, 1f, 0.5f, 0f}, ctx);
+            assertThat(out.shape()).containsExactly(1, 4, 16, 16);
+        }
+        // with no noise left to add (one step to 0) the result is the upscaled denoised latent
+        try (TensorScope ignored = TensorScope.open(); SamplingContext ctx = SamplingContext.of(3).withModelSampling(SD15)) {
+            Tensor out = new LcmUpscale(2.0, null, "nearest-exact").sample(halves, Tensor.full(1.0, DType.F32, 1, 4, 8, 8),
+                    new float[]{3f, 0f}, ctx);
+            assertThat(out.shape()).containsExactly(1, 4, 16, 16);
+            assertThat(out.sub(0.5).abs().amax().item()).isZero();
         }
     }
 

@@ -16,9 +16,15 @@ import java.math.BigInteger;
  */
 public final class SamplerCustom implements Node {
     private final SamplingModels models;
+    private final SamplingPreviews previews;
 
     public SamplerCustom(SamplingModels models) {
+        this(models, SamplingPreviews.NONE);
+    }
+
+    public SamplerCustom(SamplingModels models, SamplingPreviews previews) {
         this.models = models;
+        this.previews = previews;
     }
 
     @Override
@@ -45,6 +51,6 @@ public final class SamplerCustom implements Node {
         NoiseSource noise = in.bool("add_noise") ? NoiseSource.random(seed) : NoiseSource.none();
         Guider guider = Guider.cfg(in.get("model"), Conditioning.from(in.get("positive"), "positive"),
                 Conditioning.from(in.get("negative"), "negative"), in.floating("cfg"));
-        return SamplingRun.runInputs(models, guider, noise, seed.longValue(), in, context);
+        return SamplingRun.runInputs(models, previews, guider, noise, seed.longValue(), in, context);
     }
 }

@@ -11,9 +11,15 @@ import dev.comfy4j.nodes.Output;
 /** SamplerCustomAdvanced: a GUIDER, NOISE, SAMPLER and SIGMAS; the step noise is seeded with the NOISE's seed. */
 public final class SamplerCustomAdvanced implements Node {
     private final SamplingModels models;
+    private final SamplingPreviews previews;
 
     public SamplerCustomAdvanced(SamplingModels models) {
+        this(models, SamplingPreviews.NONE);
+    }
+
+    public SamplerCustomAdvanced(SamplingModels models, SamplingPreviews previews) {
         this.models = models;
+        this.previews = previews;
     }
 
     @Override
@@ -34,6 +40,6 @@ public final class SamplerCustomAdvanced implements Node {
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         NoiseSource noise = NoiseSource.from(in.get("noise"), "noise");
         Guider guider = Guider.from(in.get("guider"), "guider");
-        return SamplingRun.runInputs(models, guider, noise, noise.seedBits(), in, context);
+        return SamplingRun.runInputs(models, previews, guider, noise, noise.seedBits(), in, context);
     }
 }

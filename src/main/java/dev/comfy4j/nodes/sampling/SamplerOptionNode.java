@@ -8,6 +8,9 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.sampling.Sampler;
+import dev.comfy4j.sampling.Samplers;
+import dev.comfy4j.sampling.samplers.EulerCfgPpAlternative;
+import dev.comfy4j.sampling.samplers.LcmUpscale;
 import dev.comfy4j.sampling.samplers.DpmAdaptive;
 import dev.comfy4j.sampling.samplers.Dpmpp2mSde;
 import dev.comfy4j.sampling.samplers.Dpmpp2sAncestral;
@@ -82,6 +85,29 @@ public final class SamplerOptionNode implements Node {
         return new SamplerOptionNode(base("SamplerEulerAncestralCFGPP").displayName("SamplerEulerAncestralCFG++")
                 .input(unrounded("eta", 1.0, 0.0, 1.0)).input(unrounded("s_noise", 1.0, 0.0, 10.0)).output(Output.of("SAMPLER")).build(),
                 in -> new EulerAncestralCfgPp(in.floating("eta"), in.floating("s_noise")));
+    }
+
+    /** SamplerLCMUpscale: LCM that enlarges the latent during the first steps; scale_steps -1 is ComfyUI's default count. */
+    public static SamplerOptionNode lcmUpscale() {
+        return new SamplerOptionNode(NodeSchema.v3("SamplerLCMUpscale", "comfy_extras.nodes_advanced_samplers")
+                .category("sampling/custom_sampling/samplers")
+                .input(Input.of("scale_ratio", "FLOAT").defaultValue(1.0).min(0.1).max(20.0).step(0.01))
+                .input(Input.of("scale_steps", "INT").defaultValue(-1).min(-1).max(1000).step(1))
+                .input(Input.combo("upscale_method", "bislerp", "nearest-exact", "bilinear", "area", "bicubic"))
+                .output(Output.of("SAMPLER")).build(),
+                in -> new LcmUpscale(in.floating("scale_ratio"), in.integer("scale_steps") < 0 ? null : (int) in.integer("scale_steps"),
+                        in.string("upscale_method")));
+    }
+
+    /** SamplerEulerCFGpp: "regular" is KSampler's euler_cfg_pp, "alternative" ComfyUI's sample_euler_pp. */
+    public static SamplerOptionNode eulerCfgPp() {
+        return new SamplerOptionNode(NodeSchema.v3("SamplerEulerCFGpp", "comfy_extras.nodes_advanced_samplers")
+                .displayName("SamplerEulerCFG++")
+                .category("_for_testing")
+                .experimental()
+                .input(Input.combo("version", "regular", "alternative"))
+                .output(Output.of("SAMPLER")).build(),
+                in -> "alternative".equals(in.string("version")) ? new EulerCfgPpAlternative() : Samplers.byName("euler_cfg_pp"));
     }
 
     public static SamplerOptionNode lms() {

@@ -9,15 +9,18 @@ import dev.comfy4j.sampling.GuidedModel;
 import dev.comfy4j.sampling.KSamplerPipeline;
 import dev.comfy4j.sampling.Sampler;
 import dev.comfy4j.sampling.SamplingContext;
+import dev.comfy4j.sampling.StepListener;
+import dev.comfy4j.sampling.preview.LatentPreviewer;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * One custom-sampling run (SamplerCustom, SamplerCustomAdvanced): the KSampler pipeline
  * ({@link KSamplerPipeline}: latent in model space, noise scaling, noise mask, scale back) with given
- * sigmas, sampler and guided denoiser; progress after every step against len(sigmas) - 1; and the
+ * sigmas, sampler and guided denoiser; progress (with a latent preview) after every step against
+ * len(sigmas) - 1; and the
  * last step's denoised prediction as {@code denoised_output} (ComfyUI's {@code x0_output}).
  */
 final class SamplingRun {
@@ -30,16 +33,17 @@ final class SamplingRun {
      * What both custom-sampling nodes do with their {@code sampler}, {@code sigmas} and
      * {@code latent_image} inputs, given their guider and noise: the run, as the node's two outputs.
      */
-    static NodeResult runInputs(SamplingModels models, Guider guider, NoiseSource noise, long seed, NodeInputs in,
+    static NodeResult runInputs(SamplingModels models, SamplingPreviews previews, Guider guider, NoiseSource noise, long seed, NodeInputs in,
             NodeContext context) throws Exception {
-        Result r = run(models, guider.model(), guider::denoiser, SamplerChoice.from(in.get("sampler"), "sampler").sampler(),
+        Result r = run(models, previews, guider.model(), guider::denoiser, SamplerChoice.from(in.get("sampler"), "sampler").sampler(),
                 Sigmas.from(in.get("sigmas"), "sigmas").values(), Latent.from(in.get("latent_image"), "latent_image"), noise,
                 seed, context);
         return NodeResult.of(r.output(), r.denoisedOutput());
     }
 
-    private static Result run(SamplingModels models, Object model, Function<GuidedModel, Denoiser> guidance, Sampler sampler, float[] sigmas,
-            Latent latent, NoiseSource noise, long seed, NodeContext context) throws Exception {
+    private static Result run(SamplingModels models, SamplingPreviews previews, Object model,
+            BiFunction<GuidedModel, long[], Denoiser> guidance, Sampler sampler, float[] sigmas, Latent latent, NoiseSource noise,
+            long seed, NodeContext context) throws Exception {
         Tensor samples = latent.samples();
         try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open()) {
             if (sigmas.length == 0) return new Result(latent, latent); // CFGGuider.sample returns the latent
@@ -48,14 +52,17 @@ final class SamplingRun {
             int total = sigmas.length - 1;
             Tensor out;
             Tensor x0 = null;
-            try (SamplingContext run = new SamplingContext(seed, (step, steps, x, denoised) -> {
-                if (lastDenoised[0] != null) lastDenoised[0].close();
-                lastDenoised[0] = denoised.clone().escapeScope(); // outlives the step; closed below
-                context.progress(Math.min(step + 1, total), total);
-            }, context::checkInterrupt)) {
-                out = KSamplerPipeline.sample(guidance.apply(guided), guided.modelSampling(), sampler, sigmas, samples.to(DType.F32),
-                        initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run);
-                if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
+            try (LatentPreviewer previewer = previews.open()) {
+                StepListener report = CommonKSampler.progress(context, previewer, previews.maxSize());
+                try (SamplingContext run = new SamplingContext(seed, (step, steps, x, denoised) -> {
+                    if (lastDenoised[0] != null) lastDenoised[0].close();
+                    lastDenoised[0] = denoised.clone().escapeScope(); // outlives the step; closed below
+                    report.onStep(Math.min(step, total - 1), total, x, denoised);
+                }, context::checkInterrupt)) {
+                    out = KSamplerPipeline.sample(guidance.apply(guided, samples.shape()), guided.modelSampling(), sampler, sigmas,
+                            samples.to(DType.F32), initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run);
+                    if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
+                }
             } finally {
                 if (lastDenoised[0] != null) lastDenoised[0].close();
             }

@@ -13,6 +13,7 @@ import dev.comfy4j.sampling.Denoiser;
 import dev.comfy4j.sampling.DiscreteModelSampling;
 import dev.comfy4j.sampling.GuidedModel;
 import dev.comfy4j.sampling.ModelSampling;
+import dev.comfy4j.sampling.SamplingCond;
 import dev.comfy4j.sampling.Schedulers;
 import dev.comfy4j.sampling.SigmaSelection;
 import dev.comfy4j.sampling.samplers.EulerAncestral;
@@ -36,7 +37,7 @@ class CustomSamplingNodesTest {
     private static final double SCALE = 0.18215;
 
     /** D is the mean of the positive context, guided against the negative's; the unconditional prediction is the negative's (absent: 0). */
-    private static final class ConstantModel implements GuidedModel {
+    private static class ConstantModel implements GuidedModel {
         int closed;
         final List<Double> sigmas = new ArrayList<>();
 
@@ -63,7 +64,22 @@ class CustomSamplingNodesTest {
             };
         }
 
+        @Override
+        public CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
+            return constantPredictions(sides, sigmas);
+        }
+
         @Override public void close() { closed++; }
+    }
+
+    /** Each side predicts its conditioning tensor's mean everywhere; an absent side (-1) predicts 0. */
+    private static GuidedModel.CondPredictions constantPredictions(List<List<SamplingCond>> sides, List<Double> sigmas) {
+        return (x, sigma, order) -> {
+            sigmas.add(sigma);
+            List<Tensor> out = new ArrayList<>();
+            for (int i : order) out.add(x.mul(0).add(i < 0 ? 0 : sides.get(i).get(0).crossAttn().mean().item()));
+            return out;
+        };
     }
 
     private static Conditioning cond(double v) {
@@ -158,12 +174,71 @@ class CustomSamplingNodesTest {
                 in.put("cfg_cond2_negative", 2.0);
                 in.put("style", style);
                 Guider g = (Guider) run(new DualCFGGuider(), in, 0);
-                double d = g.denoiser(model).denoise(Tensor.zeros(DType.F32, 1, 1), 1.0).item();
+                double d = g.denoiser(model, new long[]{1, 4, 1, 1}).denoise(Tensor.zeros(DType.F32, 1, 1), 1.0).item();
                 double text = 0.4 + 3.0 * (0.9 - 0.4);
                 double expected = "nested".equals(style) ? 0.1 + 2.0 * (text - 0.1) : 0.1 + 2.0 * (0.4 - 0.1) + 3.0 * (0.9 - 0.4);
                 assertThat(d).as(style).isCloseTo(expected, within(1e-6));
             }
         }
+    }
+
+    @Test
+    void perpNegGuiderKeepsOnlyTheNegativePartPerpendicularToThePositive() throws Exception {
+        List<List<Integer>> orders = new ArrayList<>();
+        // each side predicts its own two-element vector
+        GuidedModel vectors = new ConstantModel() {
+            @Override
+            public CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
+                return (x, sigma, order) -> {
+                    orders.add(java.util.Arrays.stream(order).boxed().toList());
+                    List<Tensor> out = new ArrayList<>();
+                    for (int i : order) out.add(i < 0 ? x.mul(0) : sides.get(i).get(0).crossAttn().reshape(x.shape()));
+                    return out;
+                };
+            }
+        };
+        try (TensorScope ignored = TensorScope.open()) {
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("model", vectors);
+            in.put("positive", vectorCond(2.0f, 1.0f));
+            in.put("negative", vectorCond(1.0f, 3.0f));
+            in.put("empty_conditioning", vectorCond(0.5f, 0.5f));
+            in.put("cfg", 4.0);
+            in.put("neg_scale", 0.7);
+            Guider g = (Guider) run(new PerpNegGuider(), in, 0);
+            float[] got = g.denoiser(vectors, new long[]{1, 2, 1, 1}).denoise(Tensor.zeros(DType.F32, 1, 2), 1.0).toFloatArray();
+            double[] pos = {1.5, 0.5};
+            double[] neg = {0.5, 2.5};
+            double projection = (neg[0] * pos[0] + neg[1] * pos[1]) / (pos[0] * pos[0] + pos[1] * pos[1]);
+            for (int k = 0; k < 2; k++) {
+                double perp = neg[k] - projection * pos[k];
+                assertThat((double) got[k]).isCloseTo(0.5 + 4.0 * (pos[k] - 0.7 * perp), within(1e-5));
+            }
+            // calc_cond_batch([positive, negative, empty]) over the guider's conds (positive, empty, negative)
+            assertThat(orders.getLast()).containsExactly(0, 2, 1);
+            in.put("neg_scale", 0.0);
+            in.put("cfg", 1.0);
+            g = (Guider) run(new PerpNegGuider(), in, 0);
+            got = g.denoiser(vectors, new long[]{1, 2, 1, 1}).denoise(Tensor.zeros(DType.F32, 1, 2), 1.0).toFloatArray();
+            assertThat(orders.getLast()).as("neg_scale 0 and cfg 1 drop the negative and the empty prompt").containsExactly(0, -1, -1);
+            assertThat(got).containsExactly(2.0f, 1.0f);
+        }
+    }
+
+    @Test
+    void basicGuiderPredictsTheConditioningAloneAndCfgPpSeesAZeroUnconditional() throws Exception {
+        ConstantModel model = new ConstantModel();
+        try (TensorScope ignored = TensorScope.open()) {
+            Guider g = (Guider) run(new BasicGuider(), new LinkedHashMap<>(Map.of("model", model, "conditioning", cond(0.6))), 0);
+            Denoiser d = g.denoiser(model, new long[]{1, 4, 1, 1});
+            assertThat(d.denoise(Tensor.zeros(DType.F32, 1, 1), 1.0).item()).isCloseTo(0.6, within(1e-6));
+            Denoiser.Guided guided = d.denoiseGuided(Tensor.zeros(DType.F32, 1, 1), 1.0);
+            assertThat(guided.uncond().item()).isZero();
+        }
+    }
+
+    private static Conditioning vectorCond(float a, float b) {
+        return Conditioning.of(Tensor.fromFloats(new float[]{a, b}, 1, 1, 2), Map.of());
     }
 
     @Test
