@@ -186,6 +186,8 @@ public record ServerConfig(
 
         public Builder tempDirectory(Path v) { tempDirectory = v; return this; }
 
+        public Builder modelsDirectory(Path v) { modelsDirectory = v; return this; }
+
         public Builder userDirectory(Path v) { userDirectory = v; return this; }
 
         public Builder frontEndRoot(Path v) { frontEndRoot = v; return this; }
