@@ -1,8 +1,10 @@
 package dev.comfy4j.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigInteger;
@@ -34,7 +36,9 @@ final class InputValues {
             case "INT" -> {
                 BigInteger n = integer(where, value);
                 checkRange(where, n.doubleValue(), options);
-                yield n.bitLength() < 64 ? LongNode.valueOf(n.longValue()) : new com.fasterxml.jackson.databind.node.BigIntegerNode(n);
+                // as a JSON parser would read the number back
+                yield n.bitLength() < 32 ? IntNode.valueOf(n.intValue())
+                        : n.bitLength() < 64 ? LongNode.valueOf(n.longValue()) : BigIntegerNode.valueOf(n);
             }
             case "FLOAT" -> {
                 if (!(value instanceof Number number)) throw new IllegalArgumentException(where + " takes a number, not " + describe(value));

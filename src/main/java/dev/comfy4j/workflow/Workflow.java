@@ -58,9 +58,21 @@ public final class Workflow {
         return new Node(id, classType, info, node);
     }
 
-    /** The API-format prompt: {@code {id: {class_type, inputs}}}, a copy. */
+    /**
+     * The API-format prompt: {@code {id: {class_type, inputs}}}, a copy. Required widget inputs left
+     * unset take their declared default, as ComfyUI's editor fills them; the rest is the caller's.
+     */
     public ObjectNode toPrompt() {
-        return prompt.deepCopy();
+        ObjectNode out = prompt.deepCopy();
+        out.fields().forEachRemaining(entry -> {
+            ObjectNode inputs = (ObjectNode) entry.getValue().get("inputs");
+            JsonNode required = objectInfo.path(entry.getValue().get("class_type").asText()).path("input").path("required");
+            required.fields().forEachRemaining(input -> {
+                JsonNode declared = input.getValue().path(1).get("default");
+                if (!inputs.has(input.getKey()) && declared != null) inputs.set(input.getKey(), declared.deepCopy());
+            });
+        });
+        return out;
     }
 
     @Override
@@ -68,8 +80,13 @@ public final class Workflow {
         return Json.write(prompt);
     }
 
-    /** An output of a node, to connect to another node's input. */
-    public record Output(String nodeId, int index, String type) {}
+    /** An output of a node of {@code workflow}, to connect to another node's input there. */
+    public record Output(Workflow workflow, String nodeId, int index, String type) {
+        @Override
+        public String toString() {
+            return "output " + index + " (" + type + ") of node " + nodeId;
+        }
+    }
 
     /** One node of the workflow; setters return the node so that calls chain. */
     public final class Node {
@@ -103,11 +120,11 @@ public final class Workflow {
         /** Connects {@code input} to the output {@code from} of another node of this workflow. */
         public Node connect(String input, Output from) {
             JsonNode spec = inputSpec(input);
-            if (!prompt.has(from.nodeId())) throw new IllegalArgumentException(from + " is not a node of this workflow");
+            if (from.workflow() != Workflow.this) throw new IllegalArgumentException(from + " belongs to another workflow");
             String want = InputValues.typeName(spec);
             if (!InputValues.typesMatch(want, from.type())) {
                 throw new IllegalArgumentException(classType + "." + input + " takes " + want + ", not " + from.type()
-                        + " (output " + from.index() + " of node " + from.nodeId() + ")");
+                        + " (" + from + ")");
             }
             ArrayNode link = Json.array().add(from.nodeId()).add(from.index());
             ((ObjectNode) json.get("inputs")).set(input, link);
@@ -120,7 +137,7 @@ public final class Workflow {
             if (index < 0 || index >= outputs.size()) {
                 throw new IllegalArgumentException(classType + " has " + outputs.size() + " outputs, no output " + index);
             }
-            return new Output(id, index, outputs.get(index).asText());
+            return new Output(Workflow.this, id, index, outputs.get(index).asText());
         }
 
         /** The output named {@code name} ({@code output_name} of the declaration, e.g. "CLIP"). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.json.Json;
+import dev.comfy4j.support.PixelDifference;
 import dev.comfy4j.support.TestServer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.json.Json;
+import dev.comfy4j.support.PixelDifference;
 import dev.comfy4j.support.TestServer;
 import dev.comfy4j.support.WsClient;
 import java.awt.image.BufferedImage;

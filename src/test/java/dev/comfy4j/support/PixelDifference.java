@@ -1,14 +1,14 @@
-package dev.comfy4j.nodes.model;
+package dev.comfy4j.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 
 /** The largest difference of one 8-bit RGB channel between two images of the same size. */
-final class PixelDifference {
+public final class PixelDifference {
     private PixelDifference() {}
 
-    static int largest(BufferedImage ours, BufferedImage theirs) {
+    public static int largest(BufferedImage ours, BufferedImage theirs) {
         assertThat(ours.getWidth()).as("width").isEqualTo(theirs.getWidth());
         assertThat(ours.getHeight()).as("height").isEqualTo(theirs.getHeight());
         int worst = 0;
