@@ -121,6 +121,30 @@ class EmbeddedComfyTest {
     }
 
     @Test
+    void manyThreadsSubmitToOneEngineAndEachGetsItsOwnResult() throws Exception {
+        try (EmbeddedComfy comfy = EmbeddedComfy.builder(base).build()) {
+            List<Thread> threads = new ArrayList<>();
+            List<String> problems = Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                int width = 8 + t;
+                threads.add(Thread.startVirtualThread(() -> {
+                    try {
+                        RunResult r = comfy.run(picture(comfy, width, width));
+                        if (r.images().getFirst().image().getWidth() != width || !("w=" + width).equals(r.text("5"))) {
+                            problems.add("width " + width + " got " + r.outputs());
+                        }
+                    } catch (Exception | AssertionError e) {
+                        problems.add("width " + width + ": " + e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            assertThat(problems).isEmpty();
+            assertThat(Files.list(base.resolve("output")).count()).isEqualTo(8);
+        }
+    }
+
+    @Test
     void aQueuedRunCancelledBeforeItStartsNeverRuns() throws Exception {
         try (EmbeddedComfy comfy = EmbeddedComfy.builder(base).build()) {
             RunHandle first = comfy.submit(picture(comfy, 2048, 5), RunListener.NONE);
