@@ -47,10 +47,16 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
      */
     @Override
     public Tensor applyModel(Tensor x, Tensor sigma, Tensor context) {
+        return applyModel(x, sigma, context, null);
+    }
+
+    /** As {@link #applyModel(Tensor, Tensor, Tensor)}, with ControlNet residuals added in the UNet (null: none). */
+    @Override
+    public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor input = sampling.calculateInput(sigma, x);
             Tensor t = sampling.timestep(sigma).to(DType.F32);
-            Tensor output = unet.forward(input, t, context).to(DType.F32);
+            Tensor output = unet.forward(input, t, context, null, control).to(DType.F32);
             return scope.keep(sampling.calculateDenoised(sigma, output, x));
         }
     }
@@ -64,6 +70,11 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
         double area = shape[0];
         for (int i = 2; i < shape.length; i++) area *= shape[i];
         return area * 0.15 * MEMORY_USAGE_FACTOR * 1024 * 1024;
+    }
+
+    @Override
+    public dev.comfy4j.model.UnetConfig unetConfig() {
+        return unet.config();
     }
 
     @Override
