@@ -1,12 +1,15 @@
 package dev.comfy4j.sampling;
 
 import dev.comfy4j.model.unet.AreaCond;
+import dev.comfy4j.model.unet.Control;
+import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Interpolation;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * ComfyUI's {@code process_conds} for cross-attention models, once per sampler run: it turns the
@@ -40,14 +43,64 @@ public final class CondResolver {
 
     public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
             ModelSampling sampling) {
+        return resolve(positive, negative, height, width, sampling, spec -> {
+            throw new UnsupportedOperationException("this model takes no ControlNet");
+        });
+    }
+
+    /**
+     * As {@link #resolve(List, List, long, long, ModelSampling)}, with each entry's ControlNet chain opened by
+     * {@code controls} (called once per entry that has one; it must return the same {@link Control} for the
+     * same spec object). Entries of the old ControlNetApply ({@code control_apply_to_uncond}) lend their
+     * control to the negative side first ({@code apply_empty_x_to_equal_area}).
+     */
+    public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
+            ModelSampling sampling, Function<ControlSpec, Control> controls) {
+        negative = controlsToUncond(positive, negative);
         List<AreaCond> pos = new ArrayList<>();
         List<AreaCond> neg = new ArrayList<>();
-        for (SamplingCond c : positive) pos.add(resolve(c, height, width, sampling));
-        for (SamplingCond c : negative) neg.add(resolve(c, height, width, sampling));
+        for (SamplingCond c : positive) pos.add(withControl(resolve(c, height, width, sampling), c, controls));
+        for (SamplingCond c : negative) neg.add(withControl(resolve(c, height, width, sampling), c, controls));
         // positive first: its areas gain negative twins, then the negative's (twins included) positive ones
         for (AreaCond c : List.copyOf(pos)) addTwinIfNone(neg, c);
         for (AreaCond c : List.copyOf(neg)) addTwinIfNone(pos, c);
         return new Resolved(List.copyOf(pos), List.copyOf(neg));
+    }
+
+    private static AreaCond withControl(AreaCond resolved, SamplingCond c, Function<ControlSpec, Control> controls) {
+        return c.control() == null ? resolved : resolved.withControl(controls.apply(c.control()));
+    }
+
+    /**
+     * {@code apply_empty_x_to_equal_area(positive entries with control_apply_to_uncond, negative, 'control')}:
+     * unless a negative entry without area has a control already, the x-th control of those positive entries
+     * (without area) goes to the (x mod n)-th negative entry without area and without control.
+     */
+    static List<SamplingCond> controlsToUncond(List<SamplingCond> positive, List<SamplingCond> negative) {
+        List<ControlSpec> condControls = new ArrayList<>();
+        for (SamplingCond c : positive) {
+            if (c.controlApplyToUncond() && !hasArea(c) && c.control() != null) condControls.add(c.control());
+        }
+        if (condControls.isEmpty()) return negative;
+        List<Integer> uncondOther = new ArrayList<>();
+        for (int i = 0; i < negative.size(); i++) {
+            SamplingCond c = negative.get(i);
+            if (hasArea(c)) continue;
+            if (c.control() != null) return negative;
+            uncondOther.add(i);
+        }
+        if (uncondOther.isEmpty()) return negative; // ComfyUI divides by zero here
+        List<SamplingCond> out = new ArrayList<>(negative);
+        for (int x = 0; x < condControls.size(); x++) {
+            int index = uncondOther.get(x % uncondOther.size());
+            out.set(index, negative.get(index).withControl(condControls.get(x)));
+        }
+        return out;
+    }
+
+    /** Whether the entry has an {@code area} once {@code resolve_areas_and_cond_masks} ran. */
+    private static boolean hasArea(SamplingCond c) {
+        return c.area() != null || (c.mask() != null && c.setAreaToBounds());
     }
 
     static AreaCond resolve(SamplingCond c, long height, long width, ModelSampling sampling) {

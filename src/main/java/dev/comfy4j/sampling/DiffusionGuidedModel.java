@@ -3,6 +3,7 @@ package dev.comfy4j.sampling;
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.model.unet.DiffusionModel;
+import dev.comfy4j.sampling.control.ControlRuns;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -19,6 +20,7 @@ public final class DiffusionGuidedModel implements GuidedModel {
     private final AutoCloseable release;
     private final ModelSampling sampling;
     private final CfgDenoiser cfgDenoiser = new CfgDenoiser();
+    private final List<ControlRuns> controlRuns = new java.util.ArrayList<>();
 
     /** @param release what to close when the run ends (the model lease), or a no-op */
     public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release) {
@@ -44,7 +46,11 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
-        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
+        // the ControlNets of the entries, loaded for the run and closed with it
+        ControlRuns controls = new ControlRuns(model.modelSampling(), sampling, model.unet().config());
+        controlRuns.add(controls);
+        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling,
+                controls::open);
         return denoiser(conds.positive(), conds.negative(), cfg);
     }
 
@@ -74,8 +80,9 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public void close() {
-        try {
-            release.close();
+        try (AutoCloseable ignored = release) {
+            for (ControlRuns c : controlRuns) c.close();
+            controlRuns.clear();
         } catch (Exception e) {
             throw new IllegalStateException("releasing the model failed: " + e.getMessage(), e);
         }
