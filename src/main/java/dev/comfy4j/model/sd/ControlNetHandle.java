@@ -103,7 +103,7 @@ public record ControlNetHandle(ModelManager manager, Path file, ControlNetFormat
         }
     }
 
-    /** A copy used by a SetUnionControlNetType-like node: same file and options. */
+    /** The file's name, for messages. */
     public String name() {
         return file.getFileName().toString();
     }
