@@ -191,7 +191,15 @@ public final class ControlNetFiles {
         java.util.function.Function<String, long[]> shape = n -> names.containsKey(n) ? shapes.get(names.get(n)) : null;
         if (shape.apply("body.0.in_conv.weight") != null) {
             long cin = shape.apply("body.0.in_conv.weight")[1];
-            return new ControlNetFormat.T2i(names, T2iAdapter.Kind.LIGHT, cin, new long[]{320, 640, 1280, 1280}, 3, false);
+            // ComfyUI builds every light adapter with the widths [320, 640, 1280, 1280]; real files have them, and
+            // reading them from the out convs also loads the narrower ones the tests make
+            long[] channels = new long[4];
+            for (int i = 0; i < 4; i++) {
+                long[] out = shape.apply("body." + i + ".out_conv.weight");
+                if (out == null) throw new UnsupportedControlNetException("its light adapter has no body." + i + ".out_conv");
+                channels[i] = out[0];
+            }
+            return new ControlNetFormat.T2i(names, T2iAdapter.Kind.LIGHT, cin, channels, 3, false);
         }
         if (shape.apply("conv_in.weight") != null) {
             long[] convIn = shape.apply("conv_in.weight");
