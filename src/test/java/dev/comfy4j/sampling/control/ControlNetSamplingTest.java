@@ -277,4 +277,42 @@ class ControlNetSamplingTest {
             assertThat(ControlRun.broadcastImageTo(one, 6, 2)).isSameAs(one);
         }
     }
+
+    @Test
+    void controlledStepsLeaveOnlyTheirResultAndTheRunReleasesTheControlNet() throws Exception {
+        Spec s = new Spec(checkpoints.controlNet(light, null), image(26, 64, 64), 1.0, 0.0, 1.0, spec(random, 1.0));
+        var lease = model.acquire();
+        try (DiffusionGuidedModel guided = new DiffusionGuidedModel(lease.model().get(), lease);
+                TensorScope ignored = TensorScope.open()) {
+            Tensor cond = Noise.prepare(11, new long[]{1, 77, 32}, null);
+            Tensor x = Noise.prepare(13, new long[]{1, 4, 8, 8}, null).mul(3.0);
+            Denoiser d = guided.guided(List.of(SamplingCond.of(cond).withControl(s)), List.of(SamplingCond.of(cond).withControl(s)),
+                    7.0, x.shape());
+            for (int i = 0; i < 5; i++) step(d, x);
+            long before = settledRss();
+            int live = 0;
+            for (int i = 0; i < 30; i++) live = step(d, x);
+            assertThat(live).as("tensors a step leaves in its scope besides the result").isEqualTo(1);
+            assertThat(settledRss() - before).as("RSS growth over 30 controlled steps").isLessThan(64L << 20);
+            assertThat(controlNetLeases()).as("the two networks are leased during the run").isEqualTo(2);
+        }
+        assertThat(controlNetLeases()).as("and released when it ends").isZero();
+    }
+
+    private static int step(Denoiser d, Tensor x) {
+        try (TensorScope scope = TensorScope.open()) {
+            d.denoise(x, 3.0);
+            return scope.size();
+        }
+    }
+
+    private static long settledRss() {
+        System.gc();
+        dev.comfy4j.tensor.MemoryStats.trimNativeHeap();
+        return dev.comfy4j.tensor.MemoryStats.currentRss();
+    }
+
+    private static int controlNetLeases() {
+        return model.manager().loaded().stream().filter(i -> i.key().startsWith("CONTROL_NET")).mapToInt(i -> i.leases()).sum();
+    }
 }
