@@ -22,11 +22,6 @@ public interface ConditionedModel {
         return applyModel(x, sigma, context);
     }
 
-    /** The UNet configuration a ControlNet must fit to steer this model, or null when there is no UNet to steer. */
-    default dev.comfy4j.model.UnetConfig unetConfig() {
-        return null;
-    }
-
     /** ComfyUI's working-memory estimate of one call on a batch of {@code shape}, in bytes. */
     double memoryRequired(long[] shape);
 }

@@ -73,11 +73,6 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
     }
 
     @Override
-    public dev.comfy4j.model.UnetConfig unetConfig() {
-        return unet.config();
-    }
-
-    @Override
     public long byteSize() {
         return unet.byteSize();
     }
