@@ -124,7 +124,8 @@ public final class ArchitectureDetector {
         return new TransformerInfo(depth, toK == null ? -1 : (int) toK[1], projIn != null && projIn.length == 2, temporal);
     }
 
-    static UnetConfig unetConfig(Map<String, long[]> shapes, String p) throws UnknownArchitectureException {
+    /** The UNet configuration of the blocks under {@code p} (also what a ControlNet's copy of the encoder describes). */
+    public static UnetConfig unetConfig(Map<String, long[]> shapes, String p) throws UnknownArchitectureException {
         long[] first = shapes.get(p + "input_blocks.0.0.weight");
         if (first == null || first.length != 4) {
             throw new UnknownArchitectureException("unknown model architecture: '" + p + "input_blocks.0.0.weight' is not a conv weight");

@@ -50,6 +50,20 @@ public final class StateDict implements AutoCloseable {
         return new StateDict(merged, base.metadata, owned, false);
     }
 
+    /**
+     * A view of {@code base} under other key names: {@code names} maps each new name to a key of the base.
+     * The view owns nothing; the base must stay open while it is used.
+     */
+    public static StateDict renamed(StateDict base, Map<String, String> names) {
+        Map<String, Tensor> view = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            Tensor t = base.tensors.get(e.getValue());
+            if (t == null) throw new IllegalArgumentException("no weight '" + e.getValue() + "' to rename");
+            view.put(e.getKey(), t);
+        }
+        return new StateDict(view, base.metadata, List.of(), false);
+    }
+
     public Set<String> keys() {
         return tensors.keySet();
     }

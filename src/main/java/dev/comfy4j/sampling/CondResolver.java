@@ -1,12 +1,15 @@
 package dev.comfy4j.sampling;
 
 import dev.comfy4j.model.unet.AreaCond;
+import dev.comfy4j.model.unet.Control;
+import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Interpolation;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * ComfyUI's {@code process_conds} for cross-attention models, once per sampler run: it turns the
@@ -40,19 +43,33 @@ public final class CondResolver {
 
     public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
             ModelSampling sampling) {
-        List<List<AreaCond>> sides = resolveAll(List.of(positive, negative), height, width, sampling);
+        return resolve(positive, negative, height, width, sampling, NO_CONTROLS);
+    }
+
+    /**
+     * As {@link #resolve(List, List, long, long, ModelSampling)}, with each entry's ControlNet chain opened by
+     * {@code controls} (called once per entry that has one; it must return the same {@link Control} for the
+     * same spec object). Entries of the old ControlNetApply ({@code control_apply_to_uncond}) lend their
+     * control to the negative side ({@code apply_empty_x_to_equal_area}).
+     */
+    public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
+            ModelSampling sampling, Function<ControlSpec, Control> controls) {
+        List<List<AreaCond>> sides = resolveAll(List.of(positive, negative), height, width, sampling, controls);
         return new Resolved(sides.get(0), sides.get(1));
     }
 
     /**
-     * Any number of conditionings resolved together (a guider's named conds, in the guider's order):
-     * every area entry of each side, in turn, gets its twin on every other side.
+     * Any number of conditionings resolved together (a guider's named conds in the guider's order, the
+     * positive first): every area entry of each side, in turn, gets its twin on every other side, and the
+     * positive's old-ControlNetApply controls are lent to every other side.
      */
-    public static List<List<AreaCond>> resolveAll(List<List<SamplingCond>> sides, long height, long width, ModelSampling sampling) {
+    public static List<List<AreaCond>> resolveAll(List<List<SamplingCond>> sides, long height, long width, ModelSampling sampling,
+            Function<ControlSpec, Control> controls) {
         List<List<AreaCond>> resolved = new ArrayList<>();
-        for (List<SamplingCond> side : sides) {
+        for (int k = 0; k < sides.size(); k++) {
+            List<SamplingCond> side = k == 0 ? sides.get(0) : controlsToUncond(sides.get(0), sides.get(k));
             List<AreaCond> out = new ArrayList<>();
-            for (SamplingCond c : side) out.add(resolve(c, height, width, sampling));
+            for (SamplingCond c : side) out.add(withControl(resolve(c, height, width, sampling), c, controls));
             resolved.add(out);
         }
         for (int k = 0; k < resolved.size(); k++) {
@@ -61,6 +78,46 @@ public final class CondResolver {
             }
         }
         return resolved.stream().map(List::copyOf).toList();
+    }
+
+    private static final Function<ControlSpec, Control> NO_CONTROLS = spec -> {
+        throw new UnsupportedOperationException("this model takes no ControlNet");
+    };
+
+    private static AreaCond withControl(AreaCond resolved, SamplingCond c, Function<ControlSpec, Control> controls) {
+        return c.control() == null ? resolved : resolved.withControl(controls.apply(c.control()));
+    }
+
+    /**
+     * {@code apply_empty_x_to_equal_area(positive entries with control_apply_to_uncond, negative, 'control')}:
+     * unless a negative entry without area has a control already, the x-th control of those positive entries
+     * (without area) goes to the (x mod n)-th negative entry without area and without control.
+     */
+    static List<SamplingCond> controlsToUncond(List<SamplingCond> positive, List<SamplingCond> negative) {
+        List<ControlSpec> condControls = new ArrayList<>();
+        for (SamplingCond c : positive) {
+            if (c.controlApplyToUncond() && !hasArea(c) && c.control() != null) condControls.add(c.control());
+        }
+        if (condControls.isEmpty()) return negative;
+        List<Integer> uncondOther = new ArrayList<>();
+        for (int i = 0; i < negative.size(); i++) {
+            SamplingCond c = negative.get(i);
+            if (hasArea(c)) continue;
+            if (c.control() != null) return negative;
+            uncondOther.add(i);
+        }
+        if (uncondOther.isEmpty()) return negative; // ComfyUI divides by zero here
+        List<SamplingCond> out = new ArrayList<>(negative);
+        for (int x = 0; x < condControls.size(); x++) {
+            int index = uncondOther.get(x % uncondOther.size());
+            out.set(index, negative.get(index).withControl(condControls.get(x)));
+        }
+        return out;
+    }
+
+    /** Whether the entry has an {@code area} once {@code resolve_areas_and_cond_masks} ran. */
+    private static boolean hasArea(SamplingCond c) {
+        return c.area() != null || (c.mask() != null && c.setAreaToBounds());
     }
 
     static AreaCond resolve(SamplingCond c, long height, long width, ModelSampling sampling) {

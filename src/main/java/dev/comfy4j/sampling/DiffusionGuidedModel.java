@@ -3,6 +3,7 @@ package dev.comfy4j.sampling;
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.model.unet.DiffusionModel;
+import dev.comfy4j.sampling.control.ControlRuns;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -20,6 +21,7 @@ public final class DiffusionGuidedModel implements GuidedModel {
     private final AutoCloseable release;
     private final ModelSampling sampling;
     private final CfgDenoiser cfgDenoiser = new CfgDenoiser();
+    private final List<ControlRuns> controlRuns = new java.util.ArrayList<>();
 
     /** @param release what to close when the run ends (the model lease), or a no-op */
     public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release) {
@@ -45,13 +47,15 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
-        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling);
+        CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling,
+                controlsOfThisRun()::open);
         return denoiser(conds.positive(), conds.negative(), cfg);
     }
 
     @Override
     public CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
-        List<List<AreaCond>> resolved = CondResolver.resolveAll(sides, latentShape[2], latentShape[3], sampling);
+        List<List<AreaCond>> resolved = CondResolver.resolveAll(sides, latentShape[2], latentShape[3], sampling,
+                controlsOfThisRun()::open);
         return (x, sigma, order) -> {
             List<List<AreaCond>> conds = new ArrayList<>();
             for (int i : order) conds.add(i < 0 ? null : resolved.get(i));
@@ -61,6 +65,13 @@ public final class DiffusionGuidedModel implements GuidedModel {
                 return out;
             }
         };
+    }
+
+    /** The ControlNets of the entries, loaded for the run and closed with it. */
+    private ControlRuns controlsOfThisRun() {
+        ControlRuns controls = new ControlRuns(model.modelSampling(), sampling, model.unet().config());
+        controlRuns.add(controls);
+        return controls;
     }
 
     private Denoiser denoiser(List<AreaCond> positive, List<AreaCond> negative, double cfg) {
@@ -89,8 +100,9 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public void close() {
-        try {
-            release.close();
+        try (AutoCloseable ignored = release) {
+            for (ControlRuns c : controlRuns) c.close();
+            controlRuns.clear();
         } catch (Exception e) {
             throw new IllegalStateException("releasing the model failed: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.Tensor;
 import java.util.Objects;
 
@@ -17,13 +18,29 @@ import java.util.Objects;
  * @param maskStrength {@code mask_strength}, or null
  * @param startPercent {@code start_percent}, or null
  * @param endPercent {@code end_percent}, or null
+ * @param control {@code control}: the entry's ControlNet chain, or null
+ * @param controlApplyToUncond {@code control_apply_to_uncond} (set by the old ControlNetApply node): the
+ *     sampler gives the control to a negative entry as well
  */
 public record SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercentage, Double strength, Tensor mask,
-        boolean setAreaToBounds, Double maskStrength, Double startPercent, Double endPercent) {
+        boolean setAreaToBounds, Double maskStrength, Double startPercent, Double endPercent, ControlSpec control,
+        boolean controlApplyToUncond) {
     public SamplingCond {
         Objects.requireNonNull(crossAttn, "crossAttn");
         if (area != null && area.length != 4) throw new IllegalArgumentException("an area has 4 values: height, width, y, x");
         area = area == null ? null : area.clone();
+    }
+
+    /** An entry without ControlNet. */
+    public SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercentage, Double strength, Tensor mask,
+            boolean setAreaToBounds, Double maskStrength, Double startPercent, Double endPercent) {
+        this(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent, endPercent, null, false);
+    }
+
+    /** A copy with another control ({@code n[name] = ...} of {@code apply_empty_x_to_equal_area}). */
+    public SamplingCond withControl(ControlSpec newControl) {
+        return new SamplingCond(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent,
+                endPercent, newControl, controlApplyToUncond);
     }
 
     /** An entry with only the context, as CLIPTextEncode gives it. */

@@ -78,8 +78,8 @@ public final class LoraKeyMap {
         return map;
     }
 
-    /** {@code comfy.utils.unet_to_diffusers}: diffusers UNet key to LDM UNet key. */
-    static final class DiffusersUnetKeys {
+    /** {@code comfy.utils.unet_to_diffusers}: diffusers UNet key to LDM UNet key (also read by diffusers ControlNets). */
+    public static final class DiffusersUnetKeys {
         private static final String[] ATTENTIONS = {"proj_in.weight", "proj_in.bias", "proj_out.weight", "proj_out.bias",
             "norm.weight", "norm.bias"};
         private static final String[] TRANSFORMER_BLOCKS = {"norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias",
@@ -109,7 +109,7 @@ public final class LoraKeyMap {
 
         private DiffusersUnetKeys() {}
 
-        static Map<String, String> map(UnetConfig c) {
+        public static Map<String, String> map(UnetConfig c) {
             Map<String, String> m = new LinkedHashMap<>();
             List<Integer> resBlocks = c.numResBlocks();
             List<Integer> depth = new ArrayList<>(c.transformerDepth());

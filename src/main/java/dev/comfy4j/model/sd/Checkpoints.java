@@ -6,6 +6,9 @@ import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.UnknownArchitectureException;
+import dev.comfy4j.model.ModelFileException;
+import dev.comfy4j.model.control.ControlNetFiles;
+import dev.comfy4j.model.control.ControlNetFormat;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.vae.AutoencoderKL;
@@ -90,6 +93,37 @@ public final class Checkpoints {
         }
         throw new PyError("RuntimeError", "ERROR: " + file.getFileName()
                 + " is not a VAE: its keys are not those of an AutoencoderKL (encoder.*, decoder.*, quant_conv.*).");
+    }
+
+    /**
+     * {@code comfy.controlnet.load_controlnet}: a ControlNet or T2I-Adapter file of the {@code controlnet} folder,
+     * for DiffControlNetLoader with the MODEL whose UNet a diff ControlNet is added to ({@code diffBase}, else
+     * null). Only the header is read here; the network loads when a sampler first runs it.
+     */
+    public ControlNetHandle controlNet(Path file, ModelHandle diffBase) throws Exception {
+        String name = file.getFileName().toString();
+        ControlNetFormat format;
+        try (var lease = manager.checkpoint(file)) {
+            format = ControlNetFiles.read(lease.model().stateDict().shapes());
+        } catch (ControlNetFiles.UnsupportedControlNetException e) {
+            throw invalidControlNet(name, e.getMessage());
+        } catch (ModelFileException e) {
+            throw invalidControlNet(name, "it cannot be read: " + e.getMessage());
+        }
+        if (format == null) {
+            throw invalidControlNet(name, "it holds neither a ControlNet (zero_convs.*, controlnet_cond_embedding.*) nor a"
+                    + " T2I-Adapter (conv_in, body.*)");
+        }
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        boolean globalAveragePooling = format instanceof ControlNetFormat.ControlNet
+                && (stem.endsWith("_shuffle") || stem.endsWith("_shuffle_fp16"));
+        return new ControlNetHandle(manager, file, format, device, diffBase, globalAveragePooling);
+    }
+
+    /** ComfyUI's ControlNetLoader error, with the file and the reason. */
+    private static PyError invalidControlNet(String name, String reason) {
+        return new PyError("RuntimeError", "ERROR: controlnet file is invalid and does not contain a valid controlnet model: "
+                + name + " (" + reason + ")");
     }
 
     private static ModelArchitecture detect(Path file, StateDict sd) {

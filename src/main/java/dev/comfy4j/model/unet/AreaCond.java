@@ -15,13 +15,21 @@ import java.util.Objects;
  * @param maskStrength the mask's factor ({@code mask_strength}, 1 when absent)
  * @param timestepStart the entry is skipped while sigma is above it ({@code timestep_start}), or null
  * @param timestepEnd the entry is skipped once sigma is below it ({@code timestep_end}), or null
+ * @param control the ControlNet chain of the entry ({@code control}), or null; entries batch together only
+ *     when they carry the same control object
  */
 public record AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mask, double maskStrength,
-        Double timestepStart, Double timestepEnd) {
+        Double timestepStart, Double timestepEnd, Control control) {
     public AreaCond {
         Objects.requireNonNull(crossAttn, "crossAttn");
         if (area != null && area.length != 4) throw new IllegalArgumentException("an area is [height, width, y, x]");
         area = area == null ? null : area.clone();
+    }
+
+    /** An entry without ControlNet. */
+    public AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mask, double maskStrength, Double timestepStart,
+            Double timestepEnd) {
+        this(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, null);
     }
 
     /** A whole-image entry: the context alone, as a text encoder's output reaches the sampler. */
@@ -35,10 +43,14 @@ public record AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mas
     }
 
     public AreaCond withArea(int[] newArea) {
-        return new AreaCond(crossAttn, newArea, strength, mask, maskStrength, timestepStart, timestepEnd);
+        return new AreaCond(crossAttn, newArea, strength, mask, maskStrength, timestepStart, timestepEnd, control);
     }
 
     public AreaCond withCrossAttn(Tensor context) {
-        return new AreaCond(context, area, strength, mask, maskStrength, timestepStart, timestepEnd);
+        return new AreaCond(context, area, strength, mask, maskStrength, timestepStart, timestepEnd, control);
+    }
+
+    public AreaCond withControl(Control newControl) {
+        return new AreaCond(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, newControl);
     }
 }

@@ -26,6 +26,8 @@ import java.util.function.LongSupplier;
  *       lengths ({@code CONDCrossAttn.concat}), unless that would repeat one more than 4 times;</li>
  *   <li>each side's prediction is the sum of {@code output * mult} over its entries divided by the sum
  *       of the mults (plus 1e-37, so an uncovered pixel is 0);</li>
+ *   <li>an entry's ControlNet chain ({@link Control}) runs once per UNet batch, before the UNet, and its
+ *       residuals are added inside the UNet; entries batch only when they share the control object;</li>
  *   <li>the result is {@code uncond + (cond - uncond) * cfg}.</li>
  * </ul>
  *
@@ -227,7 +229,12 @@ public final class CfgDenoiser {
             }
             Tensor input = n == 1 ? inputs.get(0) : Tensor.cat(inputs, 0);
             Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
-            Tensor output = model.applyModel(input, sigmaBatch, concatContexts(contexts));
+            Tensor context = concatContexts(contexts);
+            // get_control before apply_model, on the batch as the UNet sees it (all pieces share the control)
+            Control control = pieces.get(n - 1).control();
+            ControlResiduals residuals = control == null ? null : control.residuals(input, sigmaBatch, context, n);
+            Tensor output = residuals == null ? model.applyModel(input, sigmaBatch, context)
+                    : model.applyModel(input, sigmaBatch, context, residuals);
             if (n == 1) return List.of(scope.keep(output));
             List<Tensor> parts = new ArrayList<>();
             for (Tensor part : output.chunk(n, 0)) parts.add(scope.keep(part));
@@ -239,7 +246,7 @@ public final class CfgDenoiser {
      * What {@code get_area_and_mult} prepares for one entry: the crop of x, its weights (null for all
      * ones: a whole-image entry without mask and of strength 1), its context.
      */
-    private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side) {}
+    private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side, Control control) {}
 
     /** {@code get_area_and_mult}, or null when the entry is outside its timestep range at this sigma. */
     private static Piece piece(AreaCond c, Tensor x, double sigma, int side) {
@@ -275,7 +282,7 @@ public final class CfgDenoiser {
         }
         if (c.mask() == null && area != null) feather(mult, area, x);
         Tensor context = repeatToBatchSize(c.crossAttn(), x.size(0));
-        return new Piece(input, mult, context, area, side);
+        return new Piece(input, mult, context, area, side, c.control());
     }
 
     /** The linear ramps at an area's inner edges ({@code fuzz}); the latent's own edges stay at full weight. */
@@ -297,9 +304,10 @@ public final class CfgDenoiser {
         return t.narrow(2, area[2], area[0]).narrow(3, area[3], area[1]);
     }
 
-    /** {@code can_concat_cond}: same crop shape and contexts that {@code CONDCrossAttn} can concatenate. */
+    /** {@code can_concat_cond}: same crop shape, the same control object, and contexts that {@code CONDCrossAttn} can concatenate. */
     private static boolean canConcatPieces(Piece a, Piece b) {
-        return Arrays.equals(a.input().shape(), b.input().shape()) && canConcat(a.context(), b.context());
+        return Arrays.equals(a.input().shape(), b.input().shape()) && a.control() == b.control()
+                && canConcat(a.context(), b.context());
     }
 
     /** ComfyUI's {@code repeat_to_batch_size}: cut or tile the batch dimension to {@code batch}. */

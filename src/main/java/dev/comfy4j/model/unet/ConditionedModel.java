@@ -11,6 +11,17 @@ public interface ConditionedModel {
     /** The denoised prediction for {@code x} [B, C, H, W] at {@code sigma} [B] with {@code context} [B, L, D]. */
     Tensor applyModel(Tensor x, Tensor sigma, Tensor context);
 
+    /**
+     * As {@link #applyModel(Tensor, Tensor, Tensor)}, with ControlNet residuals for the UNet's blocks
+     * ({@code c['control']}); null means none. Models without a UNet to steer refuse residuals.
+     */
+    default Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control) {
+        if (control != null && !control.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no ControlNet");
+        }
+        return applyModel(x, sigma, context);
+    }
+
     /** ComfyUI's working-memory estimate of one call on a batch of {@code shape}, in bytes. */
     double memoryRequired(long[] shape);
 }

@@ -47,10 +47,16 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
      */
     @Override
     public Tensor applyModel(Tensor x, Tensor sigma, Tensor context) {
+        return applyModel(x, sigma, context, null);
+    }
+
+    /** As {@link #applyModel(Tensor, Tensor, Tensor)}, with ControlNet residuals added in the UNet (null: none). */
+    @Override
+    public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor input = sampling.calculateInput(sigma, x);
             Tensor t = sampling.timestep(sigma).to(DType.F32);
-            Tensor output = unet.forward(input, t, context).to(DType.F32);
+            Tensor output = unet.forward(input, t, context, null, control).to(DType.F32);
             return scope.keep(sampling.calculateDenoised(sigma, output, x));
         }
     }

@@ -158,8 +158,20 @@ public final class UNetModel implements LoadedModel {
         return forward(x, timesteps, context, y, true);
     }
 
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, with a ControlNet's or T2I-Adapter's residuals
+     * (null for none) added to the blocks as ComfyUI's {@code apply_control} does; they are consumed.
+     */
+    public Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, ControlResiduals control) {
+        return forward(x, timesteps, context, y, true, control);
+    }
+
     /** As {@link #forward(Tensor, Tensor, Tensor, Tensor)}; {@code channelsLast} false keeps NCHW activations (tests compare both). */
     Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast) {
+        return forward(x, timesteps, context, y, channelsLast, null);
+    }
+
+    private Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast, ControlResiduals control) {
         checkInputs(x, timesteps, context, y);
         try (TensorScope scope = TensorScope.open()) {
             Tensor emb = timeEmbed2.forward(Functional.silu(timeEmbed0.forward(TimestepEmbedding.of(timesteps, modelChannels))));
@@ -174,11 +186,14 @@ public final class UNetModel implements LoadedModel {
             Deque<Tensor> skips = new ArrayDeque<>();
             for (List<UnetLayer> block : inputBlocks) {
                 h = run(block, h, embActivated, ctx, null);
+                if (control != null) h = control.apply(h, ControlResiduals.Block.INPUT);
                 skips.push(h);
             }
             h = run(middleBlock, h, embActivated, ctx, null);
+            if (control != null) h = control.apply(h, ControlResiduals.Block.MIDDLE);
             for (List<UnetLayer> block : outputBlocks) {
                 Tensor skip = skips.pop();
+                if (control != null) skip = control.apply(skip, ControlResiduals.Block.OUTPUT);
                 Tensor joined = Tensor.cat(List.of(h, skip), 1);
                 h.close();
                 skip.close();

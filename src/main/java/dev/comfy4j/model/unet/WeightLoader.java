@@ -21,8 +21,15 @@ final class WeightLoader implements AutoCloseable {
     private final Device device;
     private final List<Tensor> owned = new ArrayList<>();
     private long ownedBytes;
+    private final String component;
 
     WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device) {
+        this(stateDict, prefix, storage, device, "UNet");
+    }
+
+    /** {@code component} names the model in errors ("the ControlNet weight ... is missing"). */
+    WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device, String component) {
+        this.component = component;
         this.stateDict = stateDict;
         this.prefix = prefix;
         this.storage = storage;
@@ -32,13 +39,13 @@ final class WeightLoader implements AutoCloseable {
     /** The weight {@code prefix + name}, which must exist with {@code shape} (null: any shape). */
     Param param(String name, long... shape) {
         Tensor t = stateDict.get(prefix + name);
-        if (t == null) throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' is missing from the checkpoint");
+        if (t == null) throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' is missing from the checkpoint");
         if (shape.length > 0 && !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' has shape " + Arrays.toString(t.shape())
+            throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' has shape " + Arrays.toString(t.shape())
                     + ", expected " + Arrays.toString(shape));
         }
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("the UNet weight '" + prefix + name + "' is " + t.dtype() + ", not a float type");
+            throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' is " + t.dtype() + ", not a float type");
         }
         if (t.dtype() == DType.F32 && t.device().equals(device)) return new Param(t, DType.F32, device, false);
         if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, DType.F32, device, true);

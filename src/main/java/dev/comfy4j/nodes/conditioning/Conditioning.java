@@ -40,6 +40,10 @@ public record Conditioning(List<Entry> entries) implements HoldsTensors {
     /** Fraction of the sampling schedule where the entry starts / stops applying (floats, 0 = first step). */
     public static final String START_PERCENT = "start_percent";
     public static final String END_PERCENT = "end_percent";
+    /** The entry's ControlNet chain (a {@code sampling.control.ControlSpec}), set by the ControlNet apply nodes. */
+    public static final String CONTROL = "control";
+    /** Whether the sampler lends the entry's control to the negative side (bool; True from the old ControlNetApply). */
+    public static final String CONTROL_APPLY_TO_UNCOND = "control_apply_to_uncond";
     /** List of {@code {"clip_vision_output", "strength", "noise_augmentation"}} dicts (unCLIP models). */
     public static final String UNCLIP_CONDITIONING = "unclip_conditioning";
     /** Lyrics embedding of audio models (tensor); zeroed by ConditioningZeroOut like the tokens. */

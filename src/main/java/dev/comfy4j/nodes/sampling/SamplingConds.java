@@ -3,6 +3,7 @@ package dev.comfy4j.nodes.sampling;
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.sampling.SamplingCond;
+import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,15 @@ final class SamplingConds {
             if (!(e.get(Conditioning.MASK) instanceof Tensor t)) throw PyError.typeError("mask must be a tensor");
             mask = t;
         }
+        ControlSpec control = null;
+        if (e.get(Conditioning.CONTROL) != null) {
+            if (!(e.get(Conditioning.CONTROL) instanceof ControlSpec c)) throw PyError.typeError("control must be a ControlNet");
+            control = c;
+        }
         return new SamplingCond(e.cond(), area, percentage, optional(e, Conditioning.STRENGTH), mask,
                 Boolean.TRUE.equals(e.get(Conditioning.SET_AREA_TO_BOUNDS)), optional(e, Conditioning.MASK_STRENGTH),
-                optional(e, Conditioning.START_PERCENT), optional(e, Conditioning.END_PERCENT));
+                optional(e, Conditioning.START_PERCENT), optional(e, Conditioning.END_PERCENT), control,
+                Boolean.TRUE.equals(e.get(Conditioning.CONTROL_APPLY_TO_UNCOND)));
     }
 
     private static Double optional(Conditioning.Entry e, String key) {
