@@ -48,7 +48,11 @@ final class Weights {
             throw new IllegalArgumentException("weight '" + prefix + ".weight' has the shape " + Arrays.toString(w)
                     + ", expected [" + (out < 0 ? "*" : out) + ", " + (in < 0 ? "*" : in) + ", k, k]");
         }
-        Tensor weight = tensor(prefix + ".weight");
+        Tensor weight;
+        try (Tensor nchw = tensor(prefix + ".weight")) {
+            // the layout oneDNN wants beside channels-last activations; values and shape unchanged
+            weight = nchw.contiguousChannelsLast().escapeScope();
+        }
         made.add(weight);
         Tensor bias = null;
         if (has(prefix + ".bias")) {

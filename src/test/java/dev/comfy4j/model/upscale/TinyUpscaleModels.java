@@ -51,6 +51,11 @@ public final class TinyUpscaleModels {
             return modules.get(module + "." + kind);
         }
 
+        /** The weights under the BasicSR / Real-ESRGAN names ({@code conv_first}, {@code body.N.rdb1.conv1}, ...). */
+        public Map<String, W> newLayout() {
+            return named(Esrgan.Layout.NEW);
+        }
+
         /** The weights under the names of {@code layout}. */
         public Map<String, W> named(Esrgan.Layout layout) {
             Map<String, W> out = new LinkedHashMap<>();
