@@ -165,6 +165,12 @@ class UpscaleNodesOverHttpTest {
         assertThat(error.get("exception_message").asText())
                 .startsWith("swinir.safetensors: the upscale model's layout is not supported");
         assertThat(Json.write(error)).doesNotContain(base.toString());
+
+        // V3 combos are not checked against their options (as in ComfyUI): the loader refuses a name outside its folder
+        JsonNode outside = run(workflow("../../input/small.png", "small.png"));
+        assertThat(outside.get("status").get("status_str").asText()).isEqualTo("error");
+        assertThat(outside.toString()).contains("FileNotFoundError",
+                "Model in folder 'upscale_models' with filename '../../input/small.png' not found.");
         BufferedImage next = saved(run(workflow("compact_x4_tiny.safetensors", "small.png")));
         assertThat(next.getWidth()).isEqualTo(148);
     }
