@@ -70,9 +70,9 @@ public final class UpscaleBench {
                     sampler.interrupt();
                     sampler.join();
                     MemoryStats.trimNativeHeap();
-                    System.out.printf("run %d: %dx%d -> %dx%d in %.2f s (%.2f Mpixel/s in); peak RSS %d MB (+%d MB over the"
+                    System.out.printf("run %d: %dx%d -> %dx%d in %.2f s (%.1f kpixel/s in); peak RSS %d MB (+%d MB over the"
                                     + " loaded model); RSS after the run +%d MB%n", i, side, side, 4 * side, 4 * side, seconds,
-                            side * (double) side / seconds / 1e6, peak.get() >> 20, (peak.get() - base) >> 20,
+                            side * (double) side / seconds / 1e3, peak.get() >> 20, (peak.get() - base) >> 20,
                             (MemoryStats.currentRss() - base) >> 20);
                 }
                 image.close();
