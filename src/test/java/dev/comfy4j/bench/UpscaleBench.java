@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 4x ESRGAN models) with random weights, written by the bench as a float32 safetensors file, upscaling a
  * square image through {@link TiledUpscale} exactly as ImageUpscaleWithModel runs it (tile 512, overlap
  * 32). Prints the load time, each run's time, the peak RSS during the runs (sampled every 20 ms) and the
- * RSS after each run, so that growth across runs shows.
+ * RSS after each run (after a collection and a native heap trim), so that growth across runs shows.
  *
  * <p>Usage: UpscaleBench [SIDE [RUNS [BLOCKS]]]; defaults 512, 2, 23. {@code COMFY4J_DEVICE=cuda} is not
  * read: the device is libtorch's compute device.
@@ -69,6 +69,7 @@ public final class UpscaleBench {
                     double seconds = (System.nanoTime() - s) / 1e9;
                     sampler.interrupt();
                     sampler.join();
+                    System.gc(); // the Java heap's growth is not the native memory this measures
                     MemoryStats.trimNativeHeap();
                     System.out.printf("run %d: %dx%d -> %dx%d in %.2f s (%.1f kpixel/s in); peak RSS %d MB (+%d MB over the"
                                     + " loaded model); RSS after the run +%d MB%n", i, side, side, 4 * side, 4 * side, seconds,
