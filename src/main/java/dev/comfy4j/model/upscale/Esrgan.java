@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Detects and builds ESRGAN (RRDBNet) models as spandrel's {@code ESRGANArch} does: the key layout, the
  * number of blocks, features, growth channels and upsamplings, the in/out channels and Real-ESRGAN's
- * pixel unshuffle (input channels 4 or 16 times the output's) are all read from the weights.
+ * pixel unshuffle (input channels 4 or 16 times the output's) are all read from the weights; ESRGAN+
+ * files add a 1x1 convolution per dense block ({@code conv1x1}).
  */
 final class Esrgan {
     /** The three key layouts spandrel reads; each names the same modules differently. */
@@ -71,7 +72,8 @@ final class Esrgan {
                     for (int c = 1; c <= 5; c++) {
                         convs.add(w.conv(names.dense(b, r, c), features + (c - 1) * growth, c == 5 ? features : growth));
                     }
-                    dense.add(new RrdbNet.DenseBlock(convs));
+                    Conv plus = keys.contains(names.plus(b, r) + ".weight") ? w.conv(names.plus(b, r), features, growth) : null;
+                    dense.add(new RrdbNet.DenseBlock(convs, plus));
                 }
                 blocks.add(new RrdbNet.Rrdb(dense));
             }
@@ -89,7 +91,7 @@ final class Esrgan {
                         + "x upsampling gives no valid scale");
             }
             RrdbNet net = new RrdbNet(first, blocks, body, upsampling, hr, last, shuffle, networkScale);
-            String description = layout.label + ", " + names.blocks + " blocks, " + features + " features, x" + scale
+            String description = (isPlus(keys) ? "ESRGAN+, " : "") + layout.label + ", " + names.blocks + " blocks, " + features + " features, x" + scale
                     + (shuffle == 0 ? "" : " (pixel unshuffle " + shuffle + ")");
             return new UpscaleModel("ESRGAN", description, scale, (int) (inChannels / Math.max(1, shuffle * shuffle)),
                     (int) outChannels, 2, shuffle == 0 ? 1 : 4, device, net);
@@ -106,6 +108,15 @@ final class Esrgan {
                 case OLD -> "model.1.sub." + block + ".RDB" + rdb + ".conv" + conv + ".0";
                 case NEW -> "body." + block + ".rdb" + rdb + ".conv" + conv;
                 case BSRGAN -> "RRDB_trunk." + block + ".RDB" + rdb + ".conv" + conv;
+            };
+        }
+
+        /** ESRGAN+'s 1x1 convolution of a dense block (a bare Conv2d, so no {@code .0} in the old layout). */
+        String plus(int block, int rdb) {
+            return switch (layout) {
+                case OLD -> "model.1.sub." + block + ".RDB" + rdb + ".conv1x1";
+                case NEW -> "body." + block + ".rdb" + rdb + ".conv1x1";
+                case BSRGAN -> "RRDB_trunk." + block + ".RDB" + rdb + ".conv1x1";
             };
         }
     }

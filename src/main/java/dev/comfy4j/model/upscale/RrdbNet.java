@@ -17,7 +17,8 @@ import java.util.List;
  * </pre>
  * A residual dense block (RDB) runs five convolutions, each over the concatenation of the input and
  * all earlier outputs (the first four followed by a leaky ReLU of slope 0.2), and returns
- * {@code 0.2 * conv5(...) + x}. Real-ESRGAN's x2 and x1 models take a pixel-unshuffled input
+ * {@code 0.2 * conv5(...) + x}; ESRGAN+ adds a 1x1 convolution of the input to the second output and
+ * that output to the fourth. Real-ESRGAN's x2 and x1 models take a pixel-unshuffled input
  * ({@code shuffleFactor} 2 or 4): the input is reflect-padded to a multiple of the factor, unshuffled,
  * and the output cropped back to {@code scale / shuffleFactor} times the input.
  *
@@ -29,8 +30,17 @@ final class RrdbNet implements UpscaleNetwork {
     static final double SLOPE = 0.2;
     static final double RESIDUAL_SCALE = 0.2;
 
-    /** One residual dense block: five convolutions. */
-    record DenseBlock(List<Conv> convs) {}
+    /**
+     * One residual dense block: five convolutions, and for ESRGAN+ a 1x1 convolution of the input added to
+     * the second output (whose copy is then added to the fourth).
+     *
+     * @param plus ESRGAN+'s {@code conv1x1}, or null
+     */
+    record DenseBlock(List<Conv> convs, Conv plus) {
+        DenseBlock(List<Conv> convs) {
+            this(convs, null);
+        }
+    }
 
     /** One residual-in-residual dense block: three dense blocks. */
     record Rrdb(List<DenseBlock> dense) {}
@@ -137,6 +147,15 @@ final class RrdbNet implements UpscaleNetwork {
                 try (Tensor in = buffer.narrow(1, 0, nf + i * growth);
                      Tensor out = Functional.leakyRelu_(dense.convs().get(i).apply(in), SLOPE);
                      Tensor slot = buffer.narrow(1, nf + i * growth, growth)) {
+                    if (dense.plus() != null && i == 1) {
+                        try (Tensor shortcut = dense.plus().apply(x)) {
+                            out.add_(shortcut);
+                        }
+                    } else if (dense.plus() != null && i == 3) {
+                        try (Tensor x2 = buffer.narrow(1, nf + growth, growth)) {
+                            out.add_(x2);
+                        }
+                    }
                     slot.copy_(out);
                 }
             }
@@ -149,7 +168,12 @@ final class RrdbNet implements UpscaleNetwork {
     public long byteSize() {
         long n = bytes(first) + bytes(body) + bytes(hr) + bytes(last);
         for (Conv c : upsampling) n += bytes(c);
-        for (Rrdb b : blocks) for (DenseBlock d : b.dense()) for (Conv c : d.convs()) n += bytes(c);
+        for (Rrdb b : blocks) {
+            for (DenseBlock d : b.dense()) {
+                for (Conv c : d.convs()) n += bytes(c);
+                if (d.plus() != null) n += bytes(d.plus());
+            }
+        }
         return n;
     }
 
@@ -160,7 +184,12 @@ final class RrdbNet implements UpscaleNetwork {
     @Override
     public void close() {
         first.close();
-        for (Rrdb b : blocks) for (DenseBlock d : b.dense()) d.convs().forEach(Conv::close);
+        for (Rrdb b : blocks) {
+            for (DenseBlock d : b.dense()) {
+                d.convs().forEach(Conv::close);
+                if (d.plus() != null) d.plus().close();
+            }
+        }
         body.close();
         upsampling.forEach(Conv::close);
         hr.close();

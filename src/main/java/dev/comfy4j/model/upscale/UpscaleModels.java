@@ -38,7 +38,7 @@ public final class UpscaleModels {
                     return Compact.build(keys, weights, device);
                 }
                 Esrgan.Layout layout = Esrgan.detect(keys);
-                if (layout != null && !Esrgan.isPlus(keys)) return Esrgan.build(layout, keys, weights, device);
+                if (layout != null) return Esrgan.build(layout, keys, weights, device);
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(file, "is not a complete " + architecture + " upscale model: " + e.getMessage(), e);
             }
@@ -82,10 +82,9 @@ public final class UpscaleModels {
 
     private static String unsupported(Set<String> keys) {
         String what = "";
-        if (Esrgan.isPlus(keys)) what = " (it looks like an ESRGAN+ model, whose extra 1x1 convolutions comfy4j does not run)";
-        else if (keys.stream().anyMatch(k -> k.contains("residual_group."))) what = " (it looks like a SwinIR/HAT-family transformer model)";
+        if (keys.stream().anyMatch(k -> k.contains("residual_group."))) what = " (it looks like a SwinIR/HAT-family transformer model)";
         else if (keys.isEmpty()) what = " (the file holds no tensors)";
         return "the upscale model's layout is not supported" + what
-                + "; comfy4j runs ESRGAN (RRDBNet: old, new and BSRGAN key layouts), Real-ESRGAN and Real-ESRGAN Compact (SRVGGNet) models";
+                + "; comfy4j runs ESRGAN (RRDBNet: old, new and BSRGAN key layouts, ESRGAN+), Real-ESRGAN and Real-ESRGAN Compact (SRVGGNet) models";
     }
 }

@@ -55,10 +55,13 @@ final class ReferenceUpscale {
 
     private static Img dense(Rrdb m, int b, int r, Img x) {
         String p = "dense." + b + "." + r + ".";
+        W plus = m.modules().get("plus." + b + "." + r + ".weight");
         Img x1 = leaky(conv(x, m, p + 1));
         Img x2 = leaky(conv(cat(x, x1), m, p + 2));
+        if (plus != null) x2 = add(x2, conv(x, plus, null));
         Img x3 = leaky(conv(cat(cat(x, x1), x2), m, p + 3));
         Img x4 = leaky(conv(cat(cat(cat(x, x1), x2), x3), m, p + 4));
+        if (plus != null) x4 = add(x4, x2);
         Img x5 = conv(cat(cat(cat(cat(x, x1), x2), x3), x4), m, p + 5);
         return add(scale(x5, 0.2f), x);
     }
@@ -81,24 +84,24 @@ final class ReferenceUpscale {
         return conv(x, m.get(module, "weight"), m.get(module, "bias"));
     }
 
-    /** 3x3 convolution, stride 1, zero padding 1. */
+    /** k x k convolution (k odd), stride 1, zero padding k / 2; {@code bias} may be null. */
     static Img conv(Img x, W weight, W bias) {
-        int out = (int) weight.shape()[0], in = (int) weight.shape()[1];
+        int out = (int) weight.shape()[0], in = (int) weight.shape()[1], k = (int) weight.shape()[2], pad = k / 2;
         if (in != x.c()) throw new IllegalArgumentException("conv expects " + in + " channels, got " + x.c());
         Img y = new Img(out, x.h(), x.w());
-        float[] k = weight.values();
+        float[] kernel = weight.values();
         for (int o = 0; o < out; o++) {
             for (int yy = 0; yy < x.h(); yy++) {
                 for (int xx = 0; xx < x.w(); xx++) {
-                    double s = bias.values()[o];
+                    double s = bias == null ? 0 : bias.values()[o];
                     for (int c = 0; c < in; c++) {
-                        for (int ky = 0; ky < 3; ky++) {
-                            int sy = yy + ky - 1;
+                        for (int ky = 0; ky < k; ky++) {
+                            int sy = yy + ky - pad;
                             if (sy < 0 || sy >= x.h()) continue;
-                            for (int kx = 0; kx < 3; kx++) {
-                                int sx = xx + kx - 1;
+                            for (int kx = 0; kx < k; kx++) {
+                                int sx = xx + kx - pad;
                                 if (sx < 0 || sx >= x.w()) continue;
-                                s += (double) k[((o * in + c) * 3 + ky) * 3 + kx] * x.at(c, sy, sx);
+                                s += (double) kernel[((o * in + c) * k + ky) * k + kx] * x.at(c, sy, sx);
                             }
                         }
                     }

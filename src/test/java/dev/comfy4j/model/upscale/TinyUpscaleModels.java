@@ -30,6 +30,12 @@ public final class TinyUpscaleModels {
     public record Rrdb(int in, int out, int features, int growth, int blocks, int upsamplings, Map<String, W> modules) {
         public static Rrdb random(long seed, int in, int out, int features, int growth, int blocks, int upsamplings,
                 boolean centreOnly) {
+            return random(seed, in, out, features, growth, blocks, upsamplings, centreOnly, false);
+        }
+
+        /** As above; with {@code plus}, ESRGAN+'s 1x1 convolution (no bias) in every dense block. */
+        public static Rrdb random(long seed, int in, int out, int features, int growth, int blocks, int upsamplings,
+                boolean centreOnly, boolean plus) {
             Random r = new Random(seed);
             Map<String, W> m = new LinkedHashMap<>();
             conv(m, "first", in, features, r, centreOnly, 0.3);
@@ -37,6 +43,11 @@ public final class TinyUpscaleModels {
                 for (int d = 1; d <= 3; d++) {
                     for (int c = 1; c <= 5; c++) {
                         conv(m, "dense." + b + "." + d + "." + c, features + (c - 1) * growth, c == 5 ? features : growth, r, centreOnly, 0.1);
+                    }
+                    if (plus) {
+                        float[] w = new float[growth * features];
+                        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * 0.1);
+                        m.put("plus." + b + "." + d + ".weight", new W(w, growth, features, 1, 1));
                     }
                 }
             }
@@ -69,6 +80,14 @@ public final class TinyUpscaleModels {
         }
 
         private String rename(Esrgan.Layout layout, String module, int n) {
+            if (module.startsWith("plus.")) {
+                String[] p = module.split("\\.");
+                return switch (layout) {
+                    case OLD -> "model.1.sub." + p[1] + ".RDB" + p[2] + ".conv1x1";
+                    case NEW -> "body." + p[1] + ".rdb" + p[2] + ".conv1x1";
+                    case BSRGAN -> "RRDB_trunk." + p[1] + ".RDB" + p[2] + ".conv1x1";
+                };
+            }
             if (module.startsWith("dense.")) {
                 String[] p = module.split("\\.");
                 return switch (layout) {

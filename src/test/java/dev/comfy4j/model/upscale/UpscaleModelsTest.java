@@ -182,10 +182,25 @@ class UpscaleModelsTest {
         assertThatThrownBy(() -> load(swin)).isInstanceOf(UnsupportedUpscaleModelException.class)
                 .hasMessageStartingWith("4x_swinir.safetensors: the upscale model's layout is not supported")
                 .hasMessageContaining("SwinIR");
-        Map<String, W> plus = new LinkedHashMap<>(Rrdb.random(14, 3, 3, 4, 32, 1, 2, false).named(Esrgan.Layout.OLD));
-        plus.put("model.1.sub.0.RDB1.conv1x1.weight", new W(new float[4 * 32], 32, 4, 1, 1));
-        Path plusFile = TinyUpscaleModels.safetensors(dir.resolve("esrgan_plus.safetensors"), plus, false);
-        assertThatThrownBy(() -> load(plusFile)).isInstanceOf(UnsupportedUpscaleModelException.class).hasMessageContaining("ESRGAN+");
+        Path empty = dir.resolve("empty.safetensors");
+        SafetensorsWriter.write(empty, Map.of(), Map.of());
+        assertThatThrownBy(() -> load(empty)).isInstanceOf(UnsupportedUpscaleModelException.class).hasMessageContaining("no tensors");
+    }
+
+    @Test
+    void esrganPlusAddsItsOneByOneConvolutions() throws Exception {
+        Rrdb weights = Rrdb.random(14, 3, 3, 4, 32, 2, 2, false, true);
+        Img image = randomImage(16, 3, 6, 5);
+        Img expected = ReferenceUpscale.esrgan(weights, image);
+        Path file = TinyUpscaleModels.pth(dir.resolve("esrgan_plus.pth"), weights.named(Esrgan.Layout.OLD), "state_dict");
+        try (UpscaleModel model = load(file); TensorScope ignored = TensorScope.open()) {
+            assertThat(model.description()).startsWith("ESRGAN+, old layout");
+            assertThat(relativeError(model.network().forward(tensor(image)), expected)).isLessThan(1e-5);
+            // and the 1x1 convolutions matter: without them the output differs
+            Rrdb plain = new Rrdb(3, 3, 4, 32, 2, 2, new LinkedHashMap<>(weights.modules()));
+            plain.modules().keySet().removeIf(k -> k.startsWith("plus."));
+            assertThat(relativeError(model.network().forward(tensor(image)), ReferenceUpscale.esrgan(plain, image))).isGreaterThan(1e-3);
+        }
     }
 
     @Test
