@@ -73,6 +73,22 @@ class UpscaleModelsTest {
     }
 
     @Test
+    void theScaleComesFromTheNumberOfUpsamplings() throws Exception {
+        Img image = randomImage(17, 3, 4, 3);
+        for (int upsamplings : new int[] {0, 1, 3}) {
+            Rrdb weights = Rrdb.random(18 + upsamplings, 3, 3, 4, 4, 1, upsamplings, false);
+            Img expected = ReferenceUpscale.esrgan(weights, image);
+            for (Esrgan.Layout layout : new Esrgan.Layout[] {Esrgan.Layout.OLD, Esrgan.Layout.NEW}) {
+                Path file = TinyUpscaleModels.safetensors(dir.resolve("x" + upsamplings + layout + ".safetensors"), weights.named(layout), false);
+                try (UpscaleModel model = load(file); TensorScope ignored = TensorScope.open()) {
+                    assertThat(model.scale()).as(layout + " with " + upsamplings + " upsamplings").isEqualTo(1 << upsamplings);
+                    assertThat(relativeError(model.network().forward(tensor(image)), expected)).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void theModelCallClampsToZeroOne() throws Exception {
         Rrdb weights = Rrdb.random(3, 3, 3, 4, 32, 1, 1, false);
         Img image = randomImage(4, 3, 6, 6);
