@@ -71,13 +71,13 @@ final class RrdbNet implements UpscaleNetwork {
     }
 
     @Override
-    public Tensor forward(Tensor x) {
-        if (shuffleFactor == 0) return model(x);
+    public Tensor forward(Tensor x, Runnable betweenLayers) {
+        if (shuffleFactor == 0) return model(x, betweenLayers);
         try (TensorScope scope = TensorScope.open()) {
             long h = x.size(2), w = x.size(3);
             long padH = (shuffleFactor - h % shuffleFactor) % shuffleFactor, padW = (shuffleFactor - w % shuffleFactor) % shuffleFactor;
             Tensor in = padH > 0 || padW > 0 ? Functional.pad(x, new long[] {0, padW, 0, padH}, "reflect") : x;
-            Tensor out = model(Functional.pixelUnshuffle(in, shuffleFactor));
+            Tensor out = model(Functional.pixelUnshuffle(in, shuffleFactor), betweenLayers);
             long trueScale = networkScale / shuffleFactor;
             if (out.size(2) != h * trueScale || out.size(3) != w * trueScale) {
                 out = out.narrow(2, 0, h * trueScale).narrow(3, 0, w * trueScale).contiguous();
@@ -86,11 +86,11 @@ final class RrdbNet implements UpscaleNetwork {
         }
     }
 
-    private Tensor model(Tensor x) {
+    private Tensor model(Tensor x, Runnable betweenLayers) {
         try (TensorScope scope = TensorScope.open()) {
             // channels-last activations: oneDNN's convolutions run about twice as fast on them (bench/README.md)
             Tensor fea = first.apply(x.contiguousChannelsLast());
-            Tensor trunk = trunk(fea);
+            Tensor trunk = trunk(fea, betweenLayers);
             fea = fea.add_(trunk);
             trunk.close();
             for (Conv up : upsampling) {
@@ -106,7 +106,7 @@ final class RrdbNet implements UpscaleNetwork {
     }
 
     /** {@code conv_body(RRDB_n(...RRDB_1(fea)))}. */
-    private Tensor trunk(Tensor fea) {
+    private Tensor trunk(Tensor fea, Runnable betweenLayers) {
         try (TensorScope scope = TensorScope.open()) {
             long nf = fea.size(1);
             long growth = blocks.isEmpty() ? 0 : blocks.getFirst().dense().getFirst().convs().getFirst().outChannels();
@@ -119,6 +119,7 @@ final class RrdbNet implements UpscaleNetwork {
                 Tensor next = rrdb(block, t, buffer, nf, growth);
                 if (t != fea) t.close();
                 t = next;
+                betweenLayers.run();
             }
             buffer.close();
             return scope.keep(body.apply(t));

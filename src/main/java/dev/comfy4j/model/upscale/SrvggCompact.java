@@ -25,7 +25,7 @@ final class SrvggCompact implements UpscaleNetwork {
     }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x, Runnable betweenLayers) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor out = x;
             for (int i = 0; i < convs.size(); i++) {
@@ -37,6 +37,7 @@ final class SrvggCompact implements UpscaleNetwork {
                     next = activated;
                 }
                 out = next;
+                betweenLayers.run();
             }
             Tensor shuffled = Functional.pixelShuffle(out, scale);
             out.close();

@@ -32,7 +32,15 @@ public final class TiledUpscale {
 
     /** ComfyUI's tiling of {@code image} through {@code model}. */
     public static Tensor run(UpscaleModel model, Tensor image, Progress progress) {
-        return run(model::upscale, model.scale(), image, TILE, OVERLAP, MIN_TILE, progress);
+        return run(model, image, progress, () -> {});
+    }
+
+    /**
+     * As {@link #run(UpscaleModel, Tensor, Progress)}, with {@code interruptCheck} also run between the
+     * network's main layers, so that an interrupt need not wait for the end of a tile (minutes on a CPU).
+     */
+    public static Tensor run(UpscaleModel model, Tensor image, Progress progress, Runnable interruptCheck) {
+        return run(tile -> model.upscale(tile, interruptCheck), model.scale(), image, TILE, OVERLAP, MIN_TILE, progress);
     }
 
     /**

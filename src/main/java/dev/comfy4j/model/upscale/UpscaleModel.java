@@ -27,6 +27,11 @@ public record UpscaleModel(String architecture, String description, int scale, i
      * off. The input may sit on any device; the result is on {@link #device()}.
      */
     public Tensor upscale(Tensor image) {
+        return upscale(image, () -> {});
+    }
+
+    /** {@link #upscale(Tensor)} with {@code betweenLayers} run between the network's main layers (an interrupt check). */
+    public Tensor upscale(Tensor image, Runnable betweenLayers) {
         long[] s = image.shape();
         if (s.length != 4) throw new IllegalArgumentException("Expected image tensor to have 4 dimensions, but got " + Arrays.toString(s));
         if (s[1] != inputChannels) {
@@ -42,7 +47,7 @@ public record UpscaleModel(String architecture, String description, int scale, i
                     x = Functional.pad(x, new long[] {0, padW - reflectW, 0, padH - reflectH}, "replicate");
                 }
             }
-            Tensor out = network.forward(x).clamp_(0, 1);
+            Tensor out = network.forward(x, betweenLayers).clamp_(0, 1);
             if (padW > 0 || padH > 0) out = out.narrow(2, 0, s[2] * scale).narrow(3, 0, s[3] * scale).contiguous();
             return scope.keep(out);
         }

@@ -18,7 +18,8 @@ import dev.comfy4j.tensor.TensorScope;
 /**
  * ImageUpscaleWithModel: the image through an UPSCALE_MODEL in tiles of 512 (overlap 32, halved on
  * out-of-memory down to 128), progress per tile, output clamped to [0, 1]. Before it runs, idle models are
- * unloaded to make room for ComfyUI's estimate of the memory the upscale needs.
+ * unloaded to make room for ComfyUI's estimate of the memory the upscale needs. Interrupts are also checked
+ * between the network's blocks, not only per tile.
  */
 public final class ImageUpscaleWithModel implements Node {
     /** ComfyUI's rough factor: working memory per pixel of a 512x512x3 tile, per unit of scale. */
@@ -53,7 +54,7 @@ public final class ImageUpscaleWithModel implements Node {
                         + " channels, this image has " + image.size(3));
             }
             services.models().freeMemory(workingMemory(model, image));
-            Tensor out = TiledUpscale.run(model, image, context::progress);
+            Tensor out = TiledUpscale.run(model, image, context::progress, context::checkInterrupt);
             return NodeResult.of(out.escapeScope());
         }
     }

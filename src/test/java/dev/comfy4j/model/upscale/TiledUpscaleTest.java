@@ -113,6 +113,28 @@ class TiledUpscaleTest {
     }
 
     @Test
+    void anInterruptBetweenBlocksStopsTheTileAndLeavesNoTensors() throws Exception {
+        Rrdb weights = Rrdb.random(22, 3, 3, 4, 4, 3, 2, false);
+        try (UpscaleModel model = UpscaleModels.load(TinyUpscaleModels.safetensors(dir.resolve("three.safetensors"),
+                weights.named(Esrgan.Layout.NEW), false), Device.CPU); TensorScope scope = TensorScope.open()) {
+            Tensor image = image(5, 1, 40, 40);
+            int[] checks = {0};
+            List<long[]> progress = new ArrayList<>();
+            Tensor out = TiledUpscale.run(model, image, (d, t) -> progress.add(new long[] {d, t}), () -> checks[0]++);
+            assertThat(checks[0]).as("one check per RRDB block").isEqualTo(3);
+            assertThat(progress).hasSize(1);
+            out.close();
+            class Interrupted extends RuntimeException {}
+            checks[0] = 0;
+            assertThatThrownBy(() -> TiledUpscale.run(model, image, (d, t) -> {}, () -> {
+                if (++checks[0] == 2) throw new Interrupted();
+            })).isInstanceOf(Interrupted.class);
+            assertThat(checks[0]).isEqualTo(2);
+            assertThat(scope.size()).as("only the image is left").isEqualTo(1);
+        }
+    }
+
+    @Test
     void repeatedUpscalesKeepMemoryFlat() throws Exception {
         try (UpscaleModel model = pointwiseX4()) {
             long[] rss = new long[2];
