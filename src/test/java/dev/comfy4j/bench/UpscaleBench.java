@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 32). Prints the load time, each run's time, the peak RSS during the runs (sampled every 20 ms) and the
  * RSS after each run (after a collection and a native heap trim), so that growth across runs shows.
  *
- * <p>Usage: UpscaleBench [SIDE [RUNS [BLOCKS]]]; defaults 512, 2, 23. {@code COMFY4J_DEVICE=cuda} is not
- * read: the device is libtorch's compute device.
+ * <p>Usage: UpscaleBench [SIDE [RUNS [BLOCKS]]]; defaults 512, 2, 23. The model runs on libtorch's compute
+ * device (the CPU unless a CUDA build finds a GPU).
  */
 public final class UpscaleBench {
     private UpscaleBench() {}

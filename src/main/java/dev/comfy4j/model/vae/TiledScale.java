@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * <p>Tile positions per side are {@code range(0, size - overlap, tile - overlap)} (a single tile at 0
  * when the side fits), the last tiles shorter; a tile's mask falls off as {@code (t+1)/feather} over
  * its first and last {@code feather = round(overlap * scale)} rows and columns unless the feather is
- * as large as the tile. An item that fits in one tile goes through {@code function} whole.
+ * as large as the tile. An item that fits in one tile goes through {@code function} whole. Also the
+ * tiling of {@code ImageUpscaleWithModel} ({@code comfy.utils.tiled_scale}, see model.upscale).
  */
 public final class TiledScale {
     /** Told after every tile: tiles done so far (across calls sharing the listener) and the total. */
