@@ -107,6 +107,27 @@ public final class Functional {
         return Tensor.call(() -> torch.silu(x.raw()));
     }
 
+    /** {@code F.leaky_relu(x, slope, inplace=True)}: negative values times {@code slope}, in place; returns {@code x}. */
+    public static Tensor leakyRelu_(Tensor x, double slope) {
+        Tensor.call(() -> torch.leaky_relu_(x.raw(), new Scalar(slope))).close();
+        return x;
+    }
+
+    /** {@code F.prelu(x, weight)}: negative values times the per-channel {@code weight} (dim 1). */
+    public static Tensor prelu(Tensor x, Tensor weight) {
+        return Tensor.call(() -> torch.prelu(x.raw(), weight.raw()));
+    }
+
+    /** {@code F.pixel_shuffle(x, factor)}: [B, C*f*f, H, W] to [B, C, H*f, W*f]. */
+    public static Tensor pixelShuffle(Tensor x, long factor) {
+        return Tensor.call(() -> torch.pixel_shuffle(x.raw(), factor));
+    }
+
+    /** {@code F.pixel_unshuffle(x, factor)}: [B, C, H*f, W*f] to [B, C*f*f, H, W]. */
+    public static Tensor pixelUnshuffle(Tensor x, long factor) {
+        return Tensor.call(() -> torch.pixel_unshuffle(x.raw(), factor));
+    }
+
     /** Zero (or {@code value}) padding: {@code pads} = (left, right, top, bottom, ...) as in {@code F.pad}. */
     public static Tensor pad(Tensor x, long[] pads, double value) {
         return Tensor.call(() -> torch.constant_pad_nd(x.raw(), pads, new Scalar(value)));

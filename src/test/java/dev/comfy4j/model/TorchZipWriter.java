@@ -30,10 +30,34 @@ public final class TorchZipWriter {
         Pickle p = new Pickle();
         p.op(0x80).op(2).op('}').op('(');
         p.str("state_dict");
+        Map<String, byte[]> storages = new LinkedHashMap<>();
+        tensorDict(p, tensors, storages);
+        p.str("global_step").integer(7);
+        p.op('u').op('.');
+        writeZip(file, p.bytes(), storages);
+    }
+
+    /**
+     * {@code {wrapper: OrderedDict(tensors), ...}} as torch.save writes a dict of state dicts (BasicSR's
+     * {@code {"params_ema": ...}}); each wrapper gets its own storages.
+     */
+    public static void writeWrapped(Path file, Map<String, Map<String, FloatTensor>> wrapped) throws IOException {
+        Pickle p = new Pickle();
+        p.op(0x80).op(2).op('}').op('(');
+        Map<String, byte[]> storages = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, FloatTensor>> w : wrapped.entrySet()) {
+            p.str(w.getKey());
+            tensorDict(p, w.getValue(), storages);
+        }
+        p.op('u').op('.');
+        writeZip(file, p.bytes(), storages);
+    }
+
+    /** Pushes {@code OrderedDict(tensors)}, their storages added to {@code storages} under fresh keys. */
+    private static void tensorDict(Pickle p, Map<String, FloatTensor> tensors, Map<String, byte[]> storages) {
         p.global("collections", "OrderedDict").op(')').op('R');
         p.op('(');
-        Map<String, byte[]> storages = new LinkedHashMap<>();
-        int key = 0;
+        int key = storages.size();
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
             FloatTensor t = e.getValue();
             String storageKey = Integer.toString(key++);
@@ -59,9 +83,6 @@ public final class TorchZipWriter {
             p.op('t').op('R');
         }
         p.op('u');
-        p.str("global_step").integer(7);
-        p.op('u').op('.');
-        writeZip(file, p.bytes(), storages);
     }
 
     /** A zip checkpoint whose data.pkl is {@code pickle} (and no storages). */

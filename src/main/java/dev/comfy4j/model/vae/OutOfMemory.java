@@ -7,10 +7,10 @@ import java.util.Locale;
  * c10's message: "DefaultCPUAllocator: not enough memory: you tried to allocate ..." on the CPU,
  * "CUDA out of memory" on a GPU. ComfyUI catches the same class of error to retry the VAE tiled.
  */
-final class OutOfMemory {
+public final class OutOfMemory {
     private OutOfMemory() {}
 
-    static boolean is(Throwable e) {
+    public static boolean is(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) return true;
             String m = t.getMessage();

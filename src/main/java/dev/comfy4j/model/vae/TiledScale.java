@@ -16,11 +16,12 @@ import java.util.function.UnaryOperator;
  * <p>Tile positions per side are {@code range(0, size - overlap, tile - overlap)} (a single tile at 0
  * when the side fits), the last tiles shorter; a tile's mask falls off as {@code (t+1)/feather} over
  * its first and last {@code feather = round(overlap * scale)} rows and columns unless the feather is
- * as large as the tile. An item that fits in one tile goes through {@code function} whole.
+ * as large as the tile. An item that fits in one tile goes through {@code function} whole. Also the
+ * tiling of {@code ImageUpscaleWithModel} ({@code comfy.utils.tiled_scale}, see model.upscale).
  */
-final class TiledScale {
+public final class TiledScale {
     /** Told after every tile: tiles done so far (across calls sharing the listener) and the total. */
-    interface Progress {
+    public interface Progress {
         void tileDone();
     }
 
@@ -34,7 +35,7 @@ final class TiledScale {
      * @param scale output cells per input cell (8 to decode, 1/8 to encode)
      * @param outChannels channels of {@code function}'s output
      */
-    static Tensor run(Tensor samples, UnaryOperator<Tensor> function, int tileH, int tileW, int overlap, double scale,
+    public static Tensor run(Tensor samples, UnaryOperator<Tensor> function, int tileH, int tileW, int overlap, double scale,
             int outChannels, Progress progress) {
         long[] s = samples.shape();
         int[] tile = {tileH, tileW};
@@ -130,7 +131,7 @@ final class TiledScale {
     }
 
     /** ComfyUI's {@code get_tiled_scale_steps}: how many tiles one item takes. */
-    static long steps(long width, long height, int tileX, int tileY, int overlap) {
+    public static long steps(long width, long height, int tileX, int tileY, int overlap) {
         long rows = height <= tileY ? 1 : (long) Math.ceil((double) (height - overlap) / (tileY - overlap));
         long cols = width <= tileX ? 1 : (long) Math.ceil((double) (width - overlap) / (tileX - overlap));
         return rows * cols;
