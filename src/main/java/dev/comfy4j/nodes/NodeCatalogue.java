@@ -71,6 +71,7 @@ import dev.comfy4j.nodes.sampling.SamplerCustomAdvanced;
 import dev.comfy4j.nodes.sampling.AlignYourStepsScheduler;
 import dev.comfy4j.nodes.latent.EmptyLatentImage;
 import dev.comfy4j.nodes.loaders.CLIPLoader;
+import dev.comfy4j.nodes.loaders.HypernetworkLoader;
 import dev.comfy4j.nodes.loaders.LoraLoader;
 import dev.comfy4j.nodes.merging.ClipMerge;
 import dev.comfy4j.nodes.merging.ModelMerge;
@@ -220,6 +221,7 @@ public final class NodeCatalogue {
         r.register(LatentApplyOperation::new);
         r.register(LatentOperationTonemapReinhard::new);
         r.register(LatentOperationSharpen::new);
+        r.register(HypernetworkLoader::new);
         r.register(ImageBlend::new);
         r.register(ImageBlur::new);
         r.register(ImageQuantize::new);
