@@ -85,6 +85,7 @@ public final class SavedWeights implements AutoCloseable {
             });
             List<SafetensorsWriter.Entry> entries = new ArrayList<>();
             AutoencoderKL.ldmNames(own).forEach((name, t) -> {
+                if (!isVaeParameter(name)) return; // such as an old checkpoint's training loss weights
                 // ComfyUI's attention projections are 1x1 convolutions; diffusers files store them as linear weights.
                 long[] shape = VAE_ATTENTION.matcher(name).matches() && t.dim() == 2
                         ? new long[] {t.size(0), t.size(1), 1, 1} : t.shape();
@@ -96,6 +97,12 @@ public final class SavedWeights implements AutoCloseable {
             lease.close();
             throw e;
         }
+    }
+
+    /** Whether {@code name} (LDM layout) is a weight of ComfyUI's AutoencoderKL, which is what it saves. */
+    static boolean isVaeParameter(String name) {
+        return name.startsWith("encoder.") || name.startsWith("decoder.") || name.startsWith("quant_conv.")
+                || name.startsWith("post_quant_conv.");
     }
 
     /**
