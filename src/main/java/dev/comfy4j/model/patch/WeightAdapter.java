@@ -8,7 +8,11 @@ import dev.comfy4j.tensor.Tensor;
  */
 public sealed interface WeightAdapter
         permits LoraAdapter, LohaAdapter, LokrAdapter, GloraAdapter, OftAdapter, BoftAdapter, DiffAdapter, SetAdapter {
-    /** Number of elements of the weight this patch produces, to check it against its target. */
+    /**
+     * Number of elements of the weight this patch produces, to check it against its target; for the
+     * adapters that transform the weight itself (GLoRA, OFT, BOFT) the size of what they transform, as
+     * their {@link #misfit} explains.
+     */
     long deltaNumel();
 
     /**
