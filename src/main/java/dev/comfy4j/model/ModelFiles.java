@@ -20,6 +20,17 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
+    /**
+     * Reads a PyTorch zip checkpoint whole, through the restricted unpickler, for files that are not a
+     * flat state dict (hypernetworks). The caller closes the result.
+     */
+    public static PickledObject loadPickledObject(Path path) throws ModelFileException {
+        if (!startsWith(head(path), ZIP_MAGIC)) {
+            throw new ModelFileException(path, "is not a PyTorch zip checkpoint (.pt written by torch.save since 1.6)");
+        }
+        return TorchCheckpointReader.readObject(path);
+    }
+
     /** Reads all tensors of {@code path}. The caller closes the result. */
     public static StateDict loadStateDict(Path path) throws ModelFileException {
         byte[] head = head(path);

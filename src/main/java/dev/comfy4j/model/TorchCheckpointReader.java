@@ -59,6 +59,74 @@ final class TorchCheckpointReader {
         }
     }
 
+    /**
+     * The whole unpickled object of a zip checkpoint, each tensor reference replaced by a tensor (a view
+     * of its storage, read once): for files that are not flat state dicts, such as hypernetworks (a dict
+     * of dims to lists of state dicts beside option strings and flags).
+     */
+    static PickledObject readObject(Path path) throws ModelFileException {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipEntry pickleEntry = zip.stream().filter(e -> e.getName().endsWith("data.pkl")
+                    && e.getName().chars().filter(c -> c == '/').count() == 1).findFirst()
+                    .orElseThrow(() -> new ModelFileException(path, "a zip file without data.pkl is not a PyTorch checkpoint"));
+            String archive = pickleEntry.getName().substring(0, pickleEntry.getName().length() - "data.pkl".length());
+            if (pickleEntry.getSize() > Integer.MAX_VALUE - 16) throw new ModelFileException(path, "data.pkl is too large");
+            byte[] pickle;
+            try (InputStream in = zip.getInputStream(pickleEntry)) {
+                pickle = in.readAllBytes();
+            }
+            Object root = RestrictedUnpickler.load(path, pickle);
+            List<Tensor> owned = new java.util.ArrayList<>();
+            Map<String, Tensor> storages = new HashMap<>();
+            try (TensorScope ignored = TensorScope.open()) {
+                Object value = withTensors(path, zip, archive, root, storages, owned, "");
+                owned.forEach(Tensor::escapeScope);
+                return new PickledObject(value, owned);
+            } catch (IOException | RuntimeException e) {
+                owned.forEach(Tensor::close);
+                throw e;
+            }
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (ZipException e) {
+            throw new ModelFileException(path, "not a valid zip checkpoint (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ModelFileException(path, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code value} with every tensor reference in it (through maps, lists and tuples) read into a tensor. */
+    private static Object withTensors(Path path, ZipFile zip, String archive, Object value, Map<String, Tensor> storages,
+                                      List<Tensor> owned, String where) throws IOException {
+        if (value instanceof TensorRef ref) {
+            Tensor storage = storages.get(ref.storage().key());
+            if (storage == null) {
+                storage = readStorage(path, zip, archive, ref.storage());
+                storages.put(ref.storage().key(), storage);
+            }
+            checkExtent(path, where, ref);
+            Tensor t = storage.asStrided(ref.size(), ref.stride(), ref.offset());
+            owned.add(t);
+            return t;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(e.getKey(), withTensors(path, zip, archive, e.getValue(), storages, owned, where + "/" + e.getKey()));
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>();
+            for (int i = 0; i < list.size(); i++) out.add(withTensors(path, zip, archive, list.get(i), storages, owned, where + "/" + i));
+            return out;
+        }
+        if (value instanceof PickleValues.Tuple tuple) {
+            return withTensors(path, zip, archive, tuple.items(), storages, owned, where);
+        }
+        return value;
+    }
+
     private static Map<?, ?> stateDictOf(Path path, Object root) throws ModelFileException {
         if (!(root instanceof Map<?, ?> top)) throw new ModelFileException(path, "the checkpoint does not hold a dict");
         if (top.get("state_dict") instanceof Map<?, ?> sd) return sd;

@@ -162,4 +162,42 @@ public final class Functional {
             return torch.interpolate(x.raw(), o);
         });
     }
+
+    /** {@code torch.linalg.svd(a, full_matrices=False)}: {@code a = u @ diag(s) @ vh}, singular values descending. */
+    public record Svd(Tensor u, Tensor s, Tensor vh) {}
+
+    public static Svd svd(Tensor a) {
+        java.util.List<Tensor> r = Tensor.callAll(() -> {
+            var t = torch.linalg_svd(a.raw(), false, new org.bytedeco.pytorch.StringViewOptional());
+            return new org.bytedeco.pytorch.Tensor[] {t.get0(), t.get1(), t.get2()};
+        });
+        return new Svd(r.get(0), r.get(1), r.get(2));
+    }
+
+    /** {@code torch.inverse}: the inverse of each square matrix of the last two dimensions. */
+    public static Tensor inverse(Tensor a) {
+        return Tensor.call(() -> torch.inverse(a.raw()));
+    }
+
+    /** The k-th smallest element (1-based) of a one-dimensional tensor, as a 0-dim tensor ({@code torch.kthvalue}). */
+    public static Tensor kthValue(Tensor flat, long k) {
+        return Tensor.callAll(() -> new org.bytedeco.pytorch.Tensor[] {torch.kthvalue(flat.raw(), k, 0, false).get0()}).getFirst();
+    }
+
+    public static Tensor elu(Tensor x) {
+        return Tensor.call(() -> torch.elu(x.raw()));
+    }
+
+    /** {@code F.leaky_relu} with the default slope 0.01. */
+    public static Tensor leakyRelu(Tensor x) {
+        return Tensor.call(() -> torch.leaky_relu(x.raw()));
+    }
+
+    public static Tensor hardswish(Tensor x) {
+        return Tensor.call(() -> torch.hardswish(x.raw()));
+    }
+
+    public static Tensor mish(Tensor x) {
+        return Tensor.call(() -> torch.mish(x.raw()));
+    }
 }

@@ -79,6 +79,21 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
+    /** Several results of one libtorch call (a tuple's elements), each owned by a new facade. */
+    static List<Tensor> callAll(Supplier<org.bytedeco.pytorch.Tensor[]> op) {
+        List<org.bytedeco.pytorch.Tensor> parts = new ArrayList<>();
+        try (PointerScope ignored = new PointerScope()) {
+            for (org.bytedeco.pytorch.Tensor r : op.get()) {
+                org.bytedeco.pytorch.Tensor t = new org.bytedeco.pytorch.Tensor(r);
+                t.retainReference();
+                parts.add(t);
+            }
+        }
+        List<Tensor> out = new ArrayList<>(parts.size());
+        for (var t : parts) out.add(new Tensor(t, null));
+        return out;
+    }
+
     /** The libtorch handle, for this package only. */
     org.bytedeco.pytorch.Tensor raw() {
         if (raw == null) throw new IllegalStateException("tensor is closed");

@@ -85,6 +85,66 @@ public final class TorchZipWriter {
         p.op('u');
     }
 
+    /**
+     * {@code torch.save(value)} of a tree of {@link Map}s (String or Long keys), {@link List}s, Strings,
+     * Booleans, Longs and {@link FloatTensor}s, such as a hypernetwork file.
+     */
+    public static void writeObject(Path file, Object value) throws IOException {
+        Pickle p = new Pickle();
+        p.op(0x80).op(2);
+        Map<String, byte[]> storages = new LinkedHashMap<>();
+        object(p, value, storages);
+        p.op('.');
+        writeZip(file, p.bytes(), storages);
+    }
+
+    private static void object(Pickle p, Object value, Map<String, byte[]> storages) {
+        switch (value) {
+            case Map<?, ?> m -> {
+                p.op('}').op('(');
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    object(p, e.getKey(), storages);
+                    object(p, e.getValue(), storages);
+                }
+                p.op('u');
+            }
+            case java.util.List<?> l -> {
+                p.op(']').op('(');
+                for (Object o : l) object(p, o, storages);
+                p.op('e');
+            }
+            case String s -> p.str(s);
+            case Boolean b -> p.op(b ? 0x88 : 0x89);
+            case Long n -> p.integer(n);
+            case Integer n -> p.integer(n);
+            case FloatTensor t -> tensor(p, t, storages);
+            default -> throw new IllegalArgumentException("cannot pickle " + value);
+        }
+    }
+
+    private static void tensor(Pickle p, FloatTensor t, Map<String, byte[]> storages) {
+        String storageKey = Integer.toString(storages.size());
+        ByteBuffer b = ByteBuffer.allocate(t.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : t.values()) b.putFloat(v);
+        storages.put(storageKey, b.array());
+        p.global("torch._utils", "_rebuild_tensor_v2");
+        p.op('(');
+        p.op('(').str("storage").global("torch", "FloatStorage").str(storageKey).str("cpu").integer(t.values().length).op('t').op('Q');
+        p.integer(0);
+        p.op('(');
+        for (long s : t.shape()) p.integer(s);
+        p.op('t');
+        p.op('(');
+        long stride = 1;
+        long[] strides = new long[t.shape().length];
+        for (int i = strides.length - 1; i >= 0; i--) { strides[i] = stride; stride *= t.shape()[i]; }
+        for (long s : strides) p.integer(s);
+        p.op('t');
+        p.op(0x89);
+        p.global("collections", "OrderedDict").op(')').op('R');
+        p.op('t').op('R');
+    }
+
     /** A zip checkpoint whose data.pkl is {@code pickle} (and no storages). */
     public static void writeRaw(Path file, byte[] pickle) throws IOException {
         writeZip(file, pickle, Map.of());

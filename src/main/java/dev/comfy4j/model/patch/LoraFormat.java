@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * Reads the patches of a LoRA-family file as ComfyUI's {@code comfy.lora.load_lora} does: for each
- * known LoRA key name, the tensors stored under it in any of the formats ComfyUI reads.
+ * known LoRA key name, the tensors stored under it in any of the formats ComfyUI reads (its adapters in
+ * their order: LoRA/LoCon, LoHa, LoKr, GLoRA, OFT, BOFT, a later one replacing an earlier one, then the
+ * full differences).
  *
  * @param patches the adapters by target weight key (the key the {@link LoraKeyMap} maps to)
  * @param unusedKeys keys of the file that no adapter took (ComfyUI logs each as "lora key not loaded")
@@ -60,6 +62,17 @@ public record LoraFormat(Map<String, WeightAdapter> patches, Set<String> unusedK
             Tensor t2 = take(lora, used, x + ".lokr_t2");
             if (w1 != null || w2 != null || w1a != null || w2a != null) {
                 patches.put(target, new LokrAdapter(w1, w2, alpha, w1a, w1b, w2a, w2b, t2, dora));
+            }
+            if (lora.containsKey(x + ".a1.weight")) {
+                patches.put(target, new GloraAdapter(take(lora, used, x + ".a1.weight"), take(lora, used, x + ".a2.weight"),
+                        take(lora, used, x + ".b1.weight"), take(lora, used, x + ".b2.weight"), alpha, dora));
+            }
+            Tensor blocks = lora.get(x + ".oft_blocks");
+            if (blocks != null && (blocks.dim() == 3 || blocks.dim() == 4)) {
+                take(lora, used, x + ".oft_blocks");
+                Tensor rescale = take(lora, used, x + ".rescale");
+                patches.put(target, blocks.dim() == 3 ? new OftAdapter(blocks, rescale, alpha, dora)
+                        : new BoftAdapter(blocks, rescale, alpha, dora));
             }
             Tensor wNorm = take(lora, used, x + ".w_norm");
             if (wNorm != null) {

@@ -8,7 +8,6 @@ import dev.comfy4j.model.patch.LoraFormat;
 import dev.comfy4j.model.patch.WeightAdapter;
 import dev.comfy4j.python.PyError;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -51,11 +50,10 @@ public final class LoraFiles {
             for (Map.Entry<String, WeightAdapter> e : format.patches().entrySet()) {
                 long[] shape = shapes.get(e.getKey());
                 if (shape == null) continue; // a bias the model does not have: ComfyUI skips it too
-                long numel = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-                if (e.getValue().deltaNumel() != numel) {
+                String misfit = e.getValue().misfit(shape);
+                if (misfit != null) {
                     throw new PyError("RuntimeError", "ERROR: the LoRA " + name + " does not fit this model: its patch for "
-                            + e.getKey() + " has " + e.getValue().deltaNumel() + " values, the weight " + Arrays.toString(shape)
-                            + " has " + numel + " (is it a LoRA for another architecture?)");
+                            + e.getKey() + " " + misfit + " (is it a LoRA for another architecture?)");
                 }
                 if (owner.get(e.getKey()).equals("model")) modelWeights++;
                 else clipWeights++;

@@ -87,6 +87,11 @@ public final class AutoencoderKL implements VaeCodec, AutoCloseable {
         }
     }
 
+    /** {@code tensors} (without prefix) under ComfyUI's LDM key names: renamed when in the diffusers layout. */
+    public static Map<String, Tensor> ldmNames(Map<String, Tensor> tensors) {
+        return DiffusersVaeKeys.isDiffusers(tensors) ? DiffusersVaeKeys.toLdm(tensors) : tensors;
+    }
+
     /** Whether {@code tensors} (without prefix) look like the weights of this VAE type. */
     public static boolean looksLikeVae(Iterable<String> keys) {
         for (String k : keys) {
