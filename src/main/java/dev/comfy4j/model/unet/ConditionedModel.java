@@ -1,6 +1,8 @@
 package dev.comfy4j.model.unet;
 
+import dev.comfy4j.model.options.ModelOptions;
 import dev.comfy4j.tensor.Tensor;
+import java.util.List;
 
 /**
  * A denoiser conditioned on a cross-attention context, as {@link CfgDenoiser} calls it: ComfyUI's
@@ -10,6 +12,15 @@ import dev.comfy4j.tensor.Tensor;
 public interface ConditionedModel {
     /** The denoised prediction for {@code x} [B, C, H, W] at {@code sigma} [B] with {@code context} [B, L, D]. */
     Tensor applyModel(Tensor x, Tensor sigma, Tensor context);
+
+    /**
+     * As {@link #applyModel(Tensor, Tensor, Tensor)} under a MODEL's options (its replaced model sampling and
+     * its UNet patches); {@code condOrUncond} says, per chunk of the batch, 0 for the positive and 1 for the
+     * negative side. A model without options support (test fakes) ignores them.
+     */
+    default Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ModelOptions options, List<Integer> condOrUncond) {
+        return applyModel(x, sigma, context);
+    }
 
     /** ComfyUI's working-memory estimate of one call on a batch of {@code shape}, in bytes. */
     double memoryRequired(long[] shape);

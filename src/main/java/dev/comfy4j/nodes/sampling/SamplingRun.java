@@ -54,7 +54,7 @@ final class SamplingRun {
                 context.progress(Math.min(step + 1, total), total);
             }, context::checkInterrupt)) {
                 out = KSamplerPipeline.sample(guidance.apply(guided), guided.modelSampling(), sampler, sigmas, samples.to(DType.F32),
-                        initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run);
+                        initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run, guided.maskSchedule());
                 if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
             } finally {
                 if (lastDenoised[0] != null) lastDenoised[0].close();
