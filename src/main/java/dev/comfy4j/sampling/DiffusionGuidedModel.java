@@ -23,6 +23,7 @@ public final class DiffusionGuidedModel implements GuidedModel {
     private final ModelSampling sampling;
     private final CfgDenoiser cfgDenoiser = new CfgDenoiser();
     private final ModelOptions options;
+    private final List<RunState> runs = new java.util.ArrayList<>();
 
     /** @param release what to close when the run ends (the model lease), or a no-op */
     public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release) {
@@ -69,6 +70,7 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     private Denoiser denoiser(List<AreaCond> positive, List<AreaCond> negative, double cfg) {
         RunState run = new RunState();
+        runs.add(run);
         return new Denoiser() {
             @Override
             public Tensor denoise(Tensor x, double sigma) {
@@ -95,6 +97,8 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public void close() {
+        runs.forEach(RunState::close);
+        runs.clear();
         try {
             release.close();
         } catch (Exception e) {
