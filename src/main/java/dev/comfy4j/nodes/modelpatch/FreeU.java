@@ -39,7 +39,7 @@ public final class FreeU implements Node {
     public NodeSchema schema() {
         return NodeSchema.v1(v2 ? "FreeU_V2" : "FreeU", "comfy_extras.nodes_freelunch")
                 .category("model_patches/unet")
-                .input(Input.of("model", "MODEL"))
+                .input(Input.of("model", "MODEL").noOptions())
                 .input(factor("b1", v2 ? 1.3 : 1.1))
                 .input(factor("b2", v2 ? 1.4 : 1.2))
                 .input(factor("s1", 0.9))

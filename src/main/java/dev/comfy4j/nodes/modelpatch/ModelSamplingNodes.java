@@ -29,8 +29,8 @@ public final class ModelSamplingNodes {
         public NodeSchema schema() {
             return NodeSchema.v1("ModelSamplingDiscrete", MODULE)
                     .category("advanced/model")
-                    .input(Input.of("model", "MODEL"))
-                    .input(Input.combo("sampling", "eps", "v_prediction", "lcm", "x0", "img_to_img"))
+                    .input(Input.of("model", "MODEL").noOptions())
+                    .input(Input.combo("sampling", "eps", "v_prediction", "lcm", "x0", "img_to_img").noOptions())
                     .input(Input.bool("zsnr").defaultValue(false))
                     .output(Output.of("MODEL"))
                     .build();
@@ -57,8 +57,8 @@ public final class ModelSamplingNodes {
         public NodeSchema schema() {
             return NodeSchema.v1("ModelSamplingContinuousEDM", MODULE)
                     .category("advanced/model")
-                    .input(Input.of("model", "MODEL"))
-                    .input(Input.combo("sampling", "v_prediction", "edm", "edm_playground_v2.5", "eps", "cosmos_rflow"))
+                    .input(Input.of("model", "MODEL").noOptions())
+                    .input(Input.combo("sampling", "v_prediction", "edm", "edm_playground_v2.5", "eps", "cosmos_rflow").noOptions())
                     .input(sigma("sigma_max", 120.0))
                     .input(sigma("sigma_min", 0.002))
                     .output(Output.of("MODEL"))
@@ -92,8 +92,8 @@ public final class ModelSamplingNodes {
         public NodeSchema schema() {
             return NodeSchema.v1("ModelSamplingContinuousV", MODULE)
                     .category("advanced/model")
-                    .input(Input.of("model", "MODEL"))
-                    .input(Input.combo("sampling", "v_prediction"))
+                    .input(Input.of("model", "MODEL").noOptions())
+                    .input(Input.combo("sampling", "v_prediction").noOptions())
                     .input(sigma("sigma_max", 500.0))
                     .input(sigma("sigma_min", 0.03))
                     .output(Output.of("MODEL"))

@@ -18,7 +18,7 @@ public final class RescaleCFG implements Node {
     public NodeSchema schema() {
         return NodeSchema.v1("RescaleCFG", "comfy_extras.nodes_model_advanced")
                 .category("advanced/model")
-                .input(Input.of("model", "MODEL"))
+                .input(Input.of("model", "MODEL").noOptions())
                 .input(Input.floating("multiplier").defaultValue(0.7).min(0.0).max(1.0).step(0.01))
                 .output(Output.of("MODEL"))
                 .build();
