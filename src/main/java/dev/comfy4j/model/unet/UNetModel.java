@@ -193,7 +193,9 @@ public final class UNetModel implements LoadedModel {
             // Channels-last activations: oneDNN's 3x3 convolutions run about 20% faster on them, and the
             // transformers' [B, C, H, W] <-> [B, H*W, C] reshapes become views. Not when a level gets down
             // to 1x1, where libtorch 2.10's conv2d mistakes channels-last strides (see SpatialTransformer.toNchw).
-            Tensor h = channelsLast && deepestArea(x.size(2), x.size(3)) > 1 ? x.to(DType.F32).contiguousChannelsLast() : x.to(DType.F32);
+            // Input block patches may shrink a level to 1x1 (Deep Shrink), so they keep NCHW.
+            boolean resized = !patches.inputBlock().isEmpty() || !patches.inputBlockAfterSkip().isEmpty();
+            Tensor h = channelsLast && !resized && deepestArea(x.size(2), x.size(3)) > 1 ? x.to(DType.F32).contiguousChannelsLast() : x.to(DType.F32);
             Deque<Tensor> skips = new ArrayDeque<>();
             for (int id = 0; id < inputBlocks.size(); id++) {
                 if (opts != null) opts.setBlock(BlockId.of("input", id));
