@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model-patch nodes over real HTTP on the random SD1.5 checkpoint (64x64, one step): every patch changes
+ * The model-patch nodes over real HTTP on the random SD1.5 checkpoint (64x64 and, for PAG, 128x128; one step): every patch changes
  * the sampled image, a patch that is the identity (PAG at scale 0, FreeU with factors 1) gives exactly the
  * unpatched image, and the unpatched MODEL of the same loader keeps giving the same image before and after
  * the patched prompts (options never touch the shared weights, and the cache reruns the right nodes).
@@ -39,19 +39,23 @@ class ModelPatchesOverHttpTest {
 
     /** The default text-to-image graph at 64x64, 1 step, with {@code patch} (node 9) between loader and KSampler. */
     private static String workflow(String patch, int steps, String scheduler) {
+        return workflow(patch, steps, scheduler, 64);
+    }
+
+    private static String workflow(String patch, int steps, String scheduler, int size) {
         String model = patch == null ? "[\"1\", 0]" : "[\"9\", 0]";
         String node = patch == null ? "" : "\"9\": " + patch + ",";
         return """
             {%s"1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "%s"}},
              "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "a bottle on a table", "clip": ["1", 1]}},
              "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["1", 1]}},
-             "4": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+             "4": {"class_type": "EmptyLatentImage", "inputs": {"width": %d, "height": %d, "batch_size": 1}},
              "5": {"class_type": "KSampler", "inputs": {"model": %s, "positive": ["2", 0], "negative": ["3", 0],
                    "latent_image": ["4", 0], "seed": 42, "steps": %d, "cfg": 7.0, "sampler_name": "euler",
                    "scheduler": "%s", "denoise": 1.0}},
              "6": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["1", 2]}},
              "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "patched"}}}
-            """.formatted(node, TestCheckpoints.SD15_NAME, model, steps, scheduler);
+            """.formatted(node, TestCheckpoints.SD15_NAME, size, size, model, steps, scheduler);
     }
 
     private static String patch(String classType, String inputs) {
@@ -78,7 +82,6 @@ class ModelPatchesOverHttpTest {
         patches.put("RescaleCFG", patch("RescaleCFG", "\"multiplier\": 0.7"));
         patches.put("FreeU", patch("FreeU", "\"b1\": 1.1, \"b2\": 1.2, \"s1\": 0.9, \"s2\": 0.2"));
         patches.put("FreeU_V2", patch("FreeU_V2", "\"b1\": 1.3, \"b2\": 1.4, \"s1\": 0.9, \"s2\": 0.2"));
-        patches.put("PAG", patch("PerturbedAttentionGuidance", "\"scale\": 3.0"));
         patches.put("v_prediction", patch("ModelSamplingDiscrete", "\"sampling\": \"v_prediction\", \"zsnr\": false"));
         patches.put("zsnr", patch("ModelSamplingDiscrete", "\"sampling\": \"eps\", \"zsnr\": true"));
         patches.put("lcm", patch("ModelSamplingDiscrete", "\"sampling\": \"lcm\", \"zsnr\": false"));
@@ -95,6 +98,10 @@ class ModelPatchesOverHttpTest {
         for (Map.Entry<String, String> e : patches.entrySet()) {
             assertThat(pixels(run(workflow(e.getValue(), 1, "normal")))).as(e.getKey()).isNotEqualTo(plain);
         }
+        // At 64x64 the middle block is 1x1, where self-attention over one token is the identity already: PAG
+        // changes the image from 128x128 on.
+        int[] plain128 = pixels(run(workflow(null, 1, "normal", 128)));
+        assertThat(pixels(run(workflow(patch("PerturbedAttentionGuidance", "\"scale\": 3.0"), 1, "normal", 128)))).isNotEqualTo(plain128);
         // Sampled anew (a new seed-less change: other steps) and again as at first: the loader's MODEL is untouched.
         assertThat(pixels(run(workflow(null, 2, "normal")))).isNotEqualTo(plain);
         assertThat(pixels(run(workflow(null, 1, "normal")))).isEqualTo(plain);
