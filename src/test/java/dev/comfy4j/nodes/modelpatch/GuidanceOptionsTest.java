@@ -131,4 +131,22 @@ class GuidanceOptionsTest {
             for (int i = 0; i < 4; i++) assertThat(mid[i]).isEqualTo(m[i] >= t ? 1f : 0f);
         }
     }
+
+    @Test
+    void equalOptionsMakeEqualModelsAndTheIdentityNamesEveryParameter() {
+        var base = new dev.comfy4j.model.sd.ModelHandle(null, java.nio.file.Path.of("model.safetensors"), "model.diffusion_model.", null,
+                null);
+        var a = base.withOptions(base.options().withCfgFunction(new RescaleCFG.Function(0.7), false));
+        var b = base.withOptions(base.options().withCfgFunction(new RescaleCFG.Function(0.7), false));
+        var c = base.withOptions(base.options().withCfgFunction(new RescaleCFG.Function(0.5), false));
+        assertThat(a).isEqualTo(b).isNotEqualTo(c).isNotEqualTo(base);
+        assertThat(a.identity()).isEqualTo(b.identity()).isNotEqualTo(c.identity()).contains("0.7");
+        assertThat(base.identity()).isEqualTo(base.weightsIdentity());
+        // the weights are the same: a patched model loads no second UNet
+        assertThat(a.weightsIdentity()).isEqualTo(base.weightsIdentity());
+        var sampled = base.withOptions(base.options().withModelSampling(DiscreteParameterisation.of(DiscreteParameterisation.Kind.LCM, true)));
+        assertThat(sampled.identity()).contains("LCM").contains("zsnr");
+        assertThat(sampled).isEqualTo(base.withOptions(base.options()
+                .withModelSampling(DiscreteParameterisation.of(DiscreteParameterisation.Kind.LCM, true))));
+    }
 }
