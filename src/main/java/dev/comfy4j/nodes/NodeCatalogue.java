@@ -112,6 +112,7 @@ import dev.comfy4j.nodes.modelpatch.ModelSamplingNodes;
 import dev.comfy4j.nodes.modelpatch.PatchModelAddDownscale;
 import dev.comfy4j.nodes.modelpatch.PerturbedAttentionGuidance;
 import dev.comfy4j.nodes.modelpatch.RescaleCFG;
+import dev.comfy4j.nodes.modelpatch.SelfAttentionGuidance;
 import dev.comfy4j.nodes.vae.VAEDecode;
 import dev.comfy4j.nodes.vae.VAEDecodeTiled;
 import dev.comfy4j.nodes.vae.VAEEncode;
@@ -307,6 +308,7 @@ public final class NodeCatalogue {
         r.register(ImageRotate::new);
         r.register(ImageFlip::new);
         r.register(ImageScaleToMaxDimension::new);
+        r.register(SelfAttentionGuidance::new);
         r.register(Morphology::new);
         r.register(ImageRGBToYUV::new);
         r.register(ImageYUVToRGB::new);

@@ -1,7 +1,6 @@
 package dev.comfy4j.model.options;
 
 import dev.comfy4j.tensor.Tensor;
-import java.util.function.Function;
 
 /**
  * ComfyUI's {@code sampler_post_cfg_function}: rewrites the guided prediction. Implementations are records.
@@ -18,10 +17,20 @@ public interface PostCfgFunction {
      * @param sigma the step's sigma per batch entry [B]
      * @param input x, the noisy latent
      * @param modelOptions the options of this run
-     * @param condPrediction ComfyUI's {@code calc_cond_batch(model, [cond], x, sigma, options)}: the positive
-     *     prediction again under other options (PerturbedAttentionGuidance)
+     * @param predict ComfyUI's {@code calc_cond_batch(model, [cond or uncond], x, sigma, options)}: one side's
+     *     prediction again, for another x or under other options (PerturbedAttentionGuidance, SelfAttentionGuidance)
      * @param run state for this sampling run
      */
     record Args(Tensor denoised, Tensor condDenoised, Tensor uncondDenoised, double condScale, Tensor sigma, Tensor input,
-                ModelOptions modelOptions, Function<ModelOptions, Tensor> condPrediction, RunState run) {}
+                ModelOptions modelOptions, Prediction predict, RunState run) {}
+
+    /** {@code calc_cond_batch} of one side's conditioning. */
+    @FunctionalInterface
+    interface Prediction {
+        /**
+         * @param side 0 for the positive conditioning, 1 for the negative
+         * @return the side's denoised prediction for {@code x}, in the caller's scope
+         */
+        Tensor predict(int side, Tensor x, ModelOptions options);
+    }
 }

@@ -149,7 +149,8 @@ public final class CfgDenoiser {
                 Tensor u = uncond == null ? Tensor.zeros(x.dtype(), x.device(), x.shape()) : uncond;
                 for (PostCfgFunction f : options.postCfgFunctions()) {
                     denoised = f.apply(new PostCfgFunction.Args(denoised, cond, u, cfg, sigmas, x, options,
-                            o -> calcCondBatch(model, java.util.Collections.singletonList(positive), x, sigma, o).get(0), run));
+                            (side, xIn, o) -> calcCondBatch(model, java.util.Collections.singletonList(side == 0 ? positive : negative),
+                                    xIn, sigma, o).get(0), run));
                 }
             }
             scope.keep(cond);

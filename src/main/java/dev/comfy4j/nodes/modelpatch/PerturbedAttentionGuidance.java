@@ -55,7 +55,7 @@ public final class PerturbedAttentionGuidance implements Node {
             ModelOptions perturbed = a.modelOptions().withTransformerPatches(
                     a.modelOptions().transformerPatches().withAttn1Replace(BLOCK, new IdentityAttention()));
             try (TensorScope scope = TensorScope.open()) {
-                Tensor pag = a.condPrediction().apply(perturbed);
+                Tensor pag = a.predict().predict(0, a.input(), perturbed);
                 return scope.keep(a.denoised().add(a.condDenoised().sub(pag).mul(scale)));
             }
         }

@@ -103,9 +103,11 @@ class ModelPatchesOverHttpTest {
         assertThat(pixels(run(workflow(patch("ModelSamplingDiscrete", "\"sampling\": \"lcm\", \"zsnr\": false"), 2, "normal"))))
                 .isNotEqualTo(plain2);
         // At 64x64 the middle block is 1x1, where self-attention over one token is the identity already: PAG
-        // changes the image from 128x128 on.
+        // changes the image from 128x128 on; SAG's map needs more than one token too.
         int[] plain128 = pixels(run(workflow(null, 1, "normal", 128)));
         assertThat(pixels(run(workflow(patch("PerturbedAttentionGuidance", "\"scale\": 3.0"), 1, "normal", 128)))).isNotEqualTo(plain128);
+        assertThat(pixels(run(workflow(patch("SelfAttentionGuidance", "\"scale\": 0.5, \"blur_sigma\": 2.0"), 1, "normal", 128))))
+                .isNotEqualTo(plain128);
         // Sampled again as at first after all the patched runs: the loader's MODEL is untouched.
         assertThat(pixels(run(workflow(null, 1, "normal")))).isEqualTo(plain);
     }

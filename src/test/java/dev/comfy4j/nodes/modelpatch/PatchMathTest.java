@@ -91,7 +91,7 @@ class PatchMathTest {
 
     private static PostCfgFunction.Args postArgs(float[] denoised, float[] cd, float[] ud, float[] x, double cfg) {
         return new PostCfgFunction.Args(t(denoised), t(cd), t(ud), cfg, Tensor.fromFloats(new float[] {1f, 1f}, B), t(x),
-                ModelOptions.NONE, o -> { throw new AssertionError("not used"); }, new RunState());
+                ModelOptions.NONE, (side, in, o) -> { throw new AssertionError("not used"); }, new RunState());
     }
 
     @Test
