@@ -108,6 +108,7 @@ import dev.comfy4j.nodes.mask.CropMask;
 import dev.comfy4j.nodes.modelpatch.CfgPatchNodes;
 import dev.comfy4j.nodes.modelpatch.DifferentialDiffusion;
 import dev.comfy4j.nodes.modelpatch.FreeU;
+import dev.comfy4j.nodes.modelpatch.HyperTile;
 import dev.comfy4j.nodes.modelpatch.ModelSamplingNodes;
 import dev.comfy4j.nodes.modelpatch.PatchModelAddDownscale;
 import dev.comfy4j.nodes.modelpatch.PerturbedAttentionGuidance;
@@ -290,6 +291,7 @@ public final class NodeCatalogue {
         r.register(DisableNoise::new);
         r.register(s -> new AddNoise(new ModelHandles()));
         r.register(s -> new SamplerCustomAdvanced(new ModelHandles()));
+        r.register(HyperTile::new);
         r.register(ModelSamplingNodes.Discrete::new);
         r.register(ModelSamplingNodes.ContinuousEdm::new);
         r.register(ModelSamplingNodes.ContinuousV::new);

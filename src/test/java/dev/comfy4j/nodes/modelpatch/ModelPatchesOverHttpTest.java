@@ -91,6 +91,7 @@ class ModelPatchesOverHttpTest {
         patches.put("CFGNorm", patch("CFGNorm", "\"strength\": 0.5"));
         patches.put("APG", patch("APG", "\"eta\": 0.0, \"norm_threshold\": 5.0, \"momentum\": 0.0"));
         patches.put("TCFG", patch("TCFG", ""));
+        patches.put("HyperTile", patch("HyperTile", "\"tile_size\": 32, \"swap_size\": 2, \"max_depth\": 0, \"scale_depth\": false"));
         patches.put("Epsilon Scaling", patch("Epsilon Scaling", "\"scaling_factor\": 1.2"));
         patches.put("Deep Shrink", patch("PatchModelAddDownscale", "\"block_number\": 3, \"downscale_factor\": 2.0, \"start_percent\": 0.0, "
                 + "\"end_percent\": 0.35, \"downscale_after_skip\": true, \"downscale_method\": \"bicubic\", \"upscale_method\": \"bicubic\""));
