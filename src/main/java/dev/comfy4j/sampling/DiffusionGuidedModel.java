@@ -2,6 +2,9 @@ package dev.comfy4j.sampling;
 
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
+import dev.comfy4j.model.options.DenoiseMaskFunction;
+import dev.comfy4j.model.options.ModelOptions;
+import dev.comfy4j.model.options.RunState;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.sampling.control.ControlRuns;
 import dev.comfy4j.tensor.DType;
@@ -21,13 +24,30 @@ public final class DiffusionGuidedModel implements GuidedModel {
     private final AutoCloseable release;
     private final ModelSampling sampling;
     private final CfgDenoiser cfgDenoiser = new CfgDenoiser();
+    private final ModelOptions options;
+    private final List<RunState> runs = new java.util.ArrayList<>();
     private final List<ControlRuns> controlRuns = new java.util.ArrayList<>();
 
     /** @param release what to close when the run ends (the model lease), or a no-op */
     public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release) {
+        this(model, release, ModelOptions.NONE);
+    }
+
+    /** Under the MODEL's {@code options} (CFG functions, replaced model sampling, UNet patches). */
+    public DiffusionGuidedModel(DiffusionModel model, AutoCloseable release, ModelOptions options) {
         this.model = model;
         this.release = release;
-        this.sampling = DiscreteModelSampling.of(model.modelSampling().sigmas(), model.modelSampling().logSigmas());
+        this.options = options;
+        this.sampling = options.modelSampling() != null ? new ParameterisedModelSampling(options.modelSampling())
+                : DiscreteModelSampling.of(model.modelSampling().sigmas(), model.modelSampling().logSigmas());
+    }
+
+    @Override
+    public MaskSchedule maskSchedule() {
+        DenoiseMaskFunction f = options.denoiseMaskFunction();
+        if (f == null) return null;
+        var parameterisation = model.parameterisation(options);
+        return (sigma, mask, sigmas) -> f.apply(sigma, mask, new DenoiseMaskFunction.Context(sigmas, parameterisation));
     }
 
     @Override
@@ -60,7 +80,8 @@ public final class DiffusionGuidedModel implements GuidedModel {
             List<List<AreaCond>> conds = new ArrayList<>();
             for (int i : order) conds.add(i < 0 ? null : resolved.get(i));
             try (TensorScope scope = TensorScope.open()) {
-                List<Tensor> out = new ArrayList<>(cfgDenoiser.calcCondBatch(model, conds, x, Tensor.full(sigma, DType.F32, x.size(0))));
+                List<Tensor> out = new ArrayList<>(cfgDenoiser.calcCondBatch(model, conds, x, Tensor.full(sigma, DType.F32, x.size(0)),
+                        options));
                 for (int i = 0; i < out.size(); i++) out.set(i, scope.keep(out.get(i) == null ? Tensor.zeros(DType.F32, x.shape()) : out.get(i)));
                 return out;
             }
@@ -75,12 +96,15 @@ public final class DiffusionGuidedModel implements GuidedModel {
     }
 
     private Denoiser denoiser(List<AreaCond> positive, List<AreaCond> negative, double cfg) {
+        RunState run = new RunState();
+        runs.add(run);
         return new Denoiser() {
             @Override
             public Tensor denoise(Tensor x, double sigma) {
                 try (TensorScope scope = TensorScope.open()) {
                     Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                    return scope.keep(cfgDenoiser.denoise(model, x, s, positive, negative, cfg));
+                    CfgDenoiser.Result r = cfgDenoiser.guide(model, x, s, positive, negative, cfg, true, options, run);
+                    return scope.keep(r.denoised());
                 }
             }
 
@@ -89,7 +113,7 @@ public final class DiffusionGuidedModel implements GuidedModel {
             public Guided denoiseGuided(Tensor x, double sigma) {
                 try (TensorScope scope = TensorScope.open()) {
                     Tensor s = Tensor.full(sigma, DType.F32, x.size(0));
-                    CfgDenoiser.Result r = cfgDenoiser.guide(model, x, s, positive, negative, cfg, false);
+                    CfgDenoiser.Result r = cfgDenoiser.guide(model, x, s, positive, negative, cfg, false, options, run);
                     r.condDenoised().close();
                     Tensor uncond = r.uncondDenoised() != null ? r.uncondDenoised() : Tensor.zeros(DType.F32, x.shape());
                     return new Guided(scope.keep(r.denoised()), scope.keep(uncond));
@@ -100,6 +124,8 @@ public final class DiffusionGuidedModel implements GuidedModel {
 
     @Override
     public void close() {
+        runs.forEach(RunState::close);
+        runs.clear();
         try (AutoCloseable ignored = release) {
             for (ControlRuns c : controlRuns) c.close();
             controlRuns.clear();

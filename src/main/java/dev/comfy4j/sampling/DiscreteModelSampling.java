@@ -64,7 +64,7 @@ public final class DiscreteModelSampling implements ModelSampling {
     }
 
     @Override
-    public int timestep(double sigma) {
+    public double timestep(double sigma) {
         float logSigma = (float) Math.log((float) sigma);
         int best = 0;
         float bestDistance = Float.POSITIVE_INFINITY;

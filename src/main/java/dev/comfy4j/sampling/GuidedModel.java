@@ -59,6 +59,20 @@ public interface GuidedModel extends AutoCloseable {
         return c.equals(SamplingCond.of(c.crossAttn()));
     }
 
+    /**
+     * The MODEL's {@code denoise_mask_function} (Differential Diffusion) as the inpainting wrapper applies it,
+     * or null when the model has none.
+     */
+    default MaskSchedule maskSchedule() {
+        return null;
+    }
+
+    /** The inpainting mask one step uses: from the latent-sized noise mask, the step's sigma and the run's sigmas. */
+    @FunctionalInterface
+    interface MaskSchedule {
+        Tensor mask(double sigma, Tensor denoiseMask, float[] sigmas);
+    }
+
     @Override
     void close();
 }

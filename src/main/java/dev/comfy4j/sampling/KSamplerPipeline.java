@@ -41,6 +41,15 @@ public final class KSamplerPipeline {
      */
     public static Tensor sample(Denoiser guided, ModelSampling modelSampling, Sampler sampler, float[] sigmas, Tensor latent,
             Tensor noise, Tensor noiseMask, double scaleFactor, SamplingContext context) {
+        return sample(guided, modelSampling, sampler, sigmas, latent, noise, noiseMask, scaleFactor, context, null);
+    }
+
+    /**
+     * As {@link #sample(Denoiser, ModelSampling, Sampler, float[], Tensor, Tensor, Tensor, double, SamplingContext)},
+     * with the MODEL's {@code denoise_mask_function} (null for none) applied to the noise mask at every step.
+     */
+    public static Tensor sample(Denoiser guided, ModelSampling modelSampling, Sampler sampler, float[] sigmas, Tensor latent,
+            Tensor noise, Tensor noiseMask, double scaleFactor, SamplingContext context, GuidedModel.MaskSchedule maskSchedule) {
         if (sigmas.length == 0) return latent.clone();
         context.withModelSampling(modelSampling);
         try (TensorScope scope = TensorScope.open()) {
@@ -52,10 +61,11 @@ public final class KSamplerPipeline {
                 Tensor inpaintNoise = sampler.randomInpaintNoise()
                         ? Noise.prepare(context.seed() + 1, noise.shape(), null, noise.dtype())
                         : noise;
-                model = inpainting(guided, mask, modelLatent, inpaintNoise);
+                model = maskSchedule == null ? inpainting(guided, mask, modelLatent, inpaintNoise)
+                        : scheduledInpainting(guided, mask, modelLatent, inpaintNoise, maskSchedule, sigmas);
             }
             double sigma0 = sigmas[0];
-            Tensor start = isMaxDenoise(modelSampling, sigma0)
+            Tensor start = isMaxDenoise(modelSampling, sigma0) && modelSampling.scalesPureNoise()
                     ? noise.mul(Math.sqrt(1.0 + sigma0 * sigma0))
                     : noise.mul(sigma0);
             start = start.add(modelLatent);
@@ -91,6 +101,29 @@ public final class KSamplerPipeline {
                     Tensor xIn = x.mul(mask).add(noise.mul(sigma).add(latent).mul(keep));
                     Guided out = inner.denoiseGuided(xIn, sigma);
                     return new Guided(scope.keep(out.denoised().mul(mask).add(latent.mul(keep))), scope.keep(out.uncond()));
+                }
+            }
+        };
+    }
+
+    /** {@code KSamplerX0Inpaint} with a {@code denoise_mask_function}: each call uses the mask it gives for the sigma. */
+    static Denoiser scheduledInpainting(Denoiser inner, Tensor mask, Tensor latent, Tensor noise, GuidedModel.MaskSchedule schedule,
+            float[] sigmas) {
+        return new Denoiser() {
+            @Override
+            public Tensor denoise(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor m = schedule.mask(sigma, mask, sigmas);
+                    return scope.keep(inpainting(inner, m, latent, noise).denoise(x, sigma));
+                }
+            }
+
+            @Override
+            public Guided denoiseGuided(Tensor x, double sigma) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor m = schedule.mask(sigma, mask, sigmas);
+                    Guided g = inpainting(inner, m, latent, noise).denoiseGuided(x, sigma);
+                    return new Guided(scope.keep(g.denoised()), scope.keep(g.uncond()));
                 }
             }
         };

@@ -15,8 +15,11 @@ public interface ModelSampling {
     /** The last entry of {@code sigmas()}. */
     double sigmaMax();
 
-    /** The index of the nearest log sigma: ComfyUI's {@code timestep(sigma)}. */
-    int timestep(double sigma);
+    /**
+     * ComfyUI's {@code timestep(sigma)}: the index of the nearest log sigma for a discrete table (a whole
+     * number), a continuous value for the continuous schedules of the model-sampling nodes.
+     */
+    double timestep(double sigma);
 
     /** ComfyUI's {@code sigma(t)}: log-linear interpolation in the table for a fractional timestep. */
     double sigma(double timestep);
@@ -29,5 +32,13 @@ public interface ModelSampling {
         if (percent <= 0.0) return 999999999.9;
         if (percent >= 1.0) return 0.0;
         return sigma((1.0 - percent) * 999.0);
+    }
+
+    /**
+     * Whether a start from sigma_max scales the noise by {@code sqrt(1 + sigma^2)} (ComfyUI's
+     * {@code noise_scaling} with {@code max_denoise}); false for the Cosmos RFlow parameterisation.
+     */
+    default boolean scalesPureNoise() {
+        return true;
     }
 }

@@ -2,6 +2,7 @@ package dev.comfy4j.model.sd;
 
 import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelManager;
+import dev.comfy4j.model.options.ModelOptions;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.patch.LoraKeyMap;
 import dev.comfy4j.model.patch.PatchableComponent;
@@ -19,13 +20,24 @@ import java.util.function.Supplier;
 /**
  * ComfyUI's MODEL value: the diffusion model (UNet and its sampling parameterisation) of {@code file}
  * under {@code prefix}, of the detected {@code architecture}, computed on {@code device}, with
- * {@code patches} (LoRA files, merges) applied to its weights.
+ * {@code patches} (LoRA files, merges) applied to its weights and {@code options} (ComfyUI's
+ * {@code model_options}: CFG functions, replaced model sampling, UNet patches) applied when it samples.
+ * Options never change the weights: a handle that differs only in options shares the loaded UNet.
  */
 public record ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture,
-                          Supplier<Device> device, WeightPatches patches)
+                          Supplier<Device> device, WeightPatches patches, ModelOptions options)
         implements PatchableComponent {
+    public ModelHandle {
+        if (options == null) options = ModelOptions.NONE;
+    }
+
     public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device) {
-        this(manager, file, prefix, architecture, device, WeightPatches.NONE);
+        this(manager, file, prefix, architecture, device, WeightPatches.NONE, ModelOptions.NONE);
+    }
+
+    public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device,
+            WeightPatches patches) {
+        this(manager, file, prefix, architecture, device, patches, ModelOptions.NONE);
     }
 
     /**
@@ -44,7 +56,17 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
 
     /** A clone with {@code patch} applied on top; shares the weights it does not patch. */
     public ModelHandle withPatch(WeightPatch patch) {
-        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch));
+        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch), options);
+    }
+
+    /** A clone with other model options (the same weights, loaded once for both). */
+    public ModelHandle withOptions(ModelOptions newOptions) {
+        return new ModelHandle(manager, file, prefix, architecture, device, patches, newOptions);
+    }
+
+    /** Identifies what this MODEL computes: its weights and its options (ComfyUI's patcher identity). */
+    public String identity() {
+        return weightsIdentity() + (options.isEmpty() ? "" : "|" + options.identity());
     }
 
     /** ComfyUI's LoRA key names of this UNet, mapped to the keys of {@code weights}. */
@@ -56,6 +78,7 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     @Override
     public String toString() {
         return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName()
-                + (patches.isEmpty() ? "" : ", " + patches.steps().size() + " patches") + "]";
+                + (patches.isEmpty() ? "" : ", " + patches.steps().size() + " patches")
+                + (options.isEmpty() ? "" : ", options") + "]";
     }
 }

@@ -1,5 +1,10 @@
 package dev.comfy4j.model.unet;
 
+import dev.comfy4j.model.options.CfgFunction;
+import dev.comfy4j.model.options.ModelOptions;
+import dev.comfy4j.model.options.PostCfgFunction;
+import dev.comfy4j.model.options.PreCfgFunction;
+import dev.comfy4j.model.options.RunState;
 import dev.comfy4j.tensor.MemoryStats;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -103,14 +108,53 @@ public final class CfgDenoiser {
      */
     public Result guide(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
             double cfg, boolean cfg1Optimization) {
+        return guide(model, x, sigma, positive, negative, cfg, cfg1Optimization, ModelOptions.NONE, new RunState());
+    }
+
+    /**
+     * ComfyUI's {@code sampling_function} and {@code cfg_function} under a MODEL's options: the negative is skipped
+     * at cfg 1 unless the options disable that; the pre-CFG functions rewrite both predictions (a skipped negative
+     * is zeros for them); the CFG function, if any, replaces the mix ({@code x - f(cond = x - cond_pred, uncond =
+     * x - uncond_pred, ...)}); the post-CFG functions rewrite the result in order. The UNet runs under the options'
+     * model sampling and transformer patches.
+     *
+     * @param run state the options' functions keep for this sampling run
+     */
+    public Result guide(ConditionedModel model, Tensor x, Tensor sigma, List<AreaCond> positive, List<AreaCond> negative,
+            double cfg, boolean cfg1Optimization, ModelOptions options, RunState run) {
         // math.isclose(cfg, 1.0): the cfg-1 optimisation drops the negative conditioning.
-        boolean skipUncond = cfg1Optimization && Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
+        boolean skipUncond = cfg1Optimization && !options.disableCfg1Optimization()
+                && Math.abs(cfg - 1.0) <= 1e-9 * Math.max(Math.abs(cfg), 1.0);
         try (TensorScope scope = TensorScope.open()) {
-            List<Tensor> predictions = calcCondBatch(model, Arrays.asList(positive, skipUncond ? null : negative), x, sigma);
+            List<Tensor> predictions = calcCondBatch(model, Arrays.asList(positive, skipUncond ? null : negative), x, sigma, options);
             Tensor cond = predictions.get(0);
             Tensor uncond = predictions.get(1);
-            // An absent side is ComfyUI's zero prediction: 0 + (cond - 0) * cfg.
-            Tensor denoised = uncond == null ? cond.mul(cfg) : uncond.add(cond.sub(uncond).mul(cfg));
+            long batch = x.size(0);
+            Tensor sigmas = sigma.numel() == batch ? sigma.reshape(batch) : sigma.reshape(1).expand(batch);
+            if (!options.preCfgFunctions().isEmpty()) {
+                List<Tensor> out = List.of(cond, uncond == null ? Tensor.zeros(x.dtype(), x.device(), x.shape()) : uncond);
+                for (PreCfgFunction f : options.preCfgFunctions()) {
+                    out = f.apply(new PreCfgFunction.Args(out, skipUncond, cfg, sigmas, x, run));
+                }
+                cond = out.get(0);
+                uncond = out.get(1);
+            }
+            Tensor denoised;
+            if (options.cfgFunction() != null) {
+                Tensor u = uncond == null ? Tensor.zeros(x.dtype(), x.device(), x.shape()) : uncond;
+                denoised = x.sub(options.cfgFunction().apply(new CfgFunction.Args(x.sub(cond), x.sub(u), cfg, sigmas, x, cond, u)));
+            } else {
+                // An absent side is ComfyUI's zero prediction: 0 + (cond - 0) * cfg.
+                denoised = uncond == null ? cond.mul(cfg) : uncond.add(cond.sub(uncond).mul(cfg));
+            }
+            if (!options.postCfgFunctions().isEmpty()) {
+                Tensor u = uncond == null ? Tensor.zeros(x.dtype(), x.device(), x.shape()) : uncond;
+                for (PostCfgFunction f : options.postCfgFunctions()) {
+                    denoised = f.apply(new PostCfgFunction.Args(denoised, cond, u, cfg, sigmas, x, options,
+                            (side, xIn, o) -> calcCondBatch(model, java.util.Collections.singletonList(side == 0 ? positive : negative),
+                                    xIn, sigma, o).get(0), run));
+                }
+            }
             scope.keep(cond);
             if (uncond != null) scope.keep(uncond);
             return new Result(scope.keep(denoised), cond, uncond);
@@ -122,6 +166,12 @@ public final class CfgDenoiser {
      * list whose entries are all skipped predicts 0), each the mult-weighted mean of its entries.
      */
     public List<Tensor> calcCondBatch(ConditionedModel model, List<List<AreaCond>> conds, Tensor x, Tensor sigma) {
+        return calcCondBatch(model, conds, x, sigma, ModelOptions.NONE);
+    }
+
+    /** As {@link #calcCondBatch(ConditionedModel, List, Tensor, Tensor)}, the UNet running under {@code options}. */
+    public List<Tensor> calcCondBatch(ConditionedModel model, List<List<AreaCond>> conds, Tensor x, Tensor sigma,
+            ModelOptions options) {
         long batch = x.size(0);
         List<Tensor> results = new ArrayList<>(Collections.nCopies(conds.size(), (Tensor) null));
         try (TensorScope scope = TensorScope.open()) {
@@ -159,7 +209,7 @@ public final class CfgDenoiser {
                 // Indices run from the last to the first, so removing them one by one keeps the rest valid.
                 List<Piece> batchPieces = new ArrayList<>();
                 for (int j : List.copyOf(toBatch)) batchPieces.add(toRun.remove(j));
-                List<Tensor> outputs = run(model, batchPieces, sigmas);
+                List<Tensor> outputs = run(model, batchPieces, sigmas, options);
                 for (int k = 0; k < batchPieces.size(); k++) sums.add(batchPieces.get(k), outputs.get(k));
             }
             for (int i = 0; i < conds.size(); i++) {
@@ -218,7 +268,7 @@ public final class CfgDenoiser {
     }
 
     /** One UNet call for pieces that can share it: each piece's output, in the caller's scope. */
-    private static List<Tensor> run(ConditionedModel model, List<Piece> pieces, Tensor sigmas) {
+    private static List<Tensor> run(ConditionedModel model, List<Piece> pieces, Tensor sigmas, ModelOptions options) {
         try (TensorScope scope = TensorScope.open()) {
             int n = pieces.size();
             List<Tensor> inputs = new ArrayList<>();
@@ -230,11 +280,13 @@ public final class CfgDenoiser {
             Tensor input = n == 1 ? inputs.get(0) : Tensor.cat(inputs, 0);
             Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
             Tensor context = concatContexts(contexts);
+            List<Integer> condOrUncond = new ArrayList<>();
+            for (Piece p : pieces) condOrUncond.add(p.side());
             // get_control before apply_model, on the batch as the UNet sees it (all pieces share the control)
             Control control = pieces.get(n - 1).control();
             ControlResiduals residuals = control == null ? null : control.residuals(input, sigmaBatch, context, n);
-            Tensor output = residuals == null ? model.applyModel(input, sigmaBatch, context)
-                    : model.applyModel(input, sigmaBatch, context, residuals);
+            Tensor output = residuals == null && options.isEmpty() ? model.applyModel(input, sigmaBatch, context)
+                    : model.applyModel(input, sigmaBatch, context, residuals, options, condOrUncond);
             if (n == 1) return List.of(scope.keep(output));
             List<Tensor> parts = new ArrayList<>();
             for (Tensor part : output.chunk(n, 0)) parts.add(scope.keep(part));

@@ -1,6 +1,8 @@
 package dev.comfy4j.model.unet;
 
+import dev.comfy4j.model.options.ModelOptions;
 import dev.comfy4j.tensor.Tensor;
+import java.util.List;
 
 /**
  * A denoiser conditioned on a cross-attention context, as {@link CfgDenoiser} calls it: ComfyUI's
@@ -12,10 +14,14 @@ public interface ConditionedModel {
     Tensor applyModel(Tensor x, Tensor sigma, Tensor context);
 
     /**
-     * As {@link #applyModel(Tensor, Tensor, Tensor)}, with ControlNet residuals for the UNet's blocks
-     * ({@code c['control']}); null means none. Models without a UNet to steer refuse residuals.
+     * As {@link #applyModel(Tensor, Tensor, Tensor)} with ControlNet residuals for the UNet's blocks
+     * ({@code c['control']}; null means none) and under a MODEL's options (its replaced model sampling and
+     * its UNet patches); {@code condOrUncond} says, per chunk of the batch, 0 for the positive and 1 for the
+     * negative side. Models without a UNet to steer refuse residuals; a model without options support (test
+     * fakes) ignores the options.
      */
-    default Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control) {
+    default Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control, ModelOptions options,
+            List<Integer> condOrUncond) {
         if (control != null && !control.isEmpty()) {
             throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no ControlNet");
         }

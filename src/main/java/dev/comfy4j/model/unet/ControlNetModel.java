@@ -21,6 +21,9 @@ import java.util.List;
  * The state dict must stay open while the model is used. Not thread-safe.
  */
 public final class ControlNetModel implements ControlNetwork {
+    /** ComfyUI runs the control model without the MODEL's transformer options: no attention patches here. */
+    private static final java.util.function.Supplier<dev.comfy4j.model.options.TransformerOptions> NO_OPTIONS = () -> null;
+
     /** Output widths of the input hint block's convolutions, the last one being the model's width. */
     private static final long[] HINT_WIDTHS = {16, 16, 32, 32, 96, 96, 256};
 
@@ -78,7 +81,8 @@ public final class ControlNetModel implements ControlNetwork {
                 ch = out;
                 int depth = depths.isEmpty() ? 0 : depths.remove(0);
                 if (depth > 0) {
-                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear));
+                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear,
+                            NO_OPTIONS));
                 }
                 zeroConvs.add(zeroConv(w, inputBlocks.size(), ch));
                 inputBlocks.add(layers);
@@ -91,7 +95,7 @@ public final class ControlNetModel implements ControlNetwork {
         middleBlock.add(new ResBlock(w, "middle_block.0", ch, ch, embDim));
         if (c.transformerDepthMiddle() >= 0) {
             middleBlock.add(new SpatialTransformer(w, "middle_block.1", ch, heads.heads(ch), heads.headDim(ch),
-                    c.transformerDepthMiddle(), ctx, linear));
+                    c.transformerDepthMiddle(), ctx, linear, NO_OPTIONS));
             middleBlock.add(new ResBlock(w, "middle_block.2", ch, ch, embDim));
         }
         middleOut = new Conv2d(w, "middle_block_out.0", ch, ch, 1, 1, 0);

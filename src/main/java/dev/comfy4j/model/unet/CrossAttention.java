@@ -16,6 +16,7 @@ final class CrossAttention {
     private final Linear toV;
     private final Linear toOut;
     private final long heads;
+    private final long headDim;
 
     CrossAttention(WeightLoader w, String name, long queryDim, long contextDim, long heads, long headDim) {
         long inner = heads * headDim;
@@ -24,6 +25,7 @@ final class CrossAttention {
         toV = new Linear(w, name + ".to_v", contextDim, inner, false);
         toOut = new Linear(w, name + ".to_out.0", inner, queryDim, true);
         this.heads = heads;
+        this.headDim = headDim;
     }
 
     /** {@code context} null means self-attention. */
@@ -33,6 +35,41 @@ final class CrossAttention {
             Tensor out = attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads);
             return scope.keep(toOut.forward(out));
         }
+    }
+
+    /** ComfyUI's {@code forward(x, context, value)}: k from the context (x when null), v from the value (the context when null). */
+    Tensor forward(Tensor x, Tensor context, Tensor value) {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor k = context == null ? x : context;
+            Tensor v = value == null ? k : value;
+            Tensor out = attention(toQ.forward(x), toK.forward(k), toV.forward(v), heads);
+            return scope.keep(toOut.forward(out));
+        }
+    }
+
+    Tensor query(Tensor x) {
+        return toQ.forward(x);
+    }
+
+    Tensor key(Tensor context) {
+        return toK.forward(context);
+    }
+
+    Tensor value(Tensor value) {
+        return toV.forward(value);
+    }
+
+    /** The output projection ({@code to_out}). */
+    Tensor project(Tensor attended) {
+        return toOut.forward(attended);
+    }
+
+    long heads() {
+        return heads;
+    }
+
+    long headDim() {
+        return headDim;
     }
 
     /** q [B, N, H*D], k and v [B, M, H*D] -> [B, N, H*D] ({@code attention_pytorch}). */

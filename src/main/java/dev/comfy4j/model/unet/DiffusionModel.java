@@ -2,9 +2,14 @@ package dev.comfy4j.model.unet;
 
 import dev.comfy4j.model.LoadedModel;
 import dev.comfy4j.model.Prediction;
+import dev.comfy4j.model.options.DiscreteParameterisation;
+import dev.comfy4j.model.options.ModelOptions;
+import dev.comfy4j.model.options.Parameterisation;
+import dev.comfy4j.model.options.TransformerOptions;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
+import java.util.List;
 
 /**
  * A UNet with its noise schedule and parameterisation: ComfyUI's {@code BaseModel.apply_model}. Given
@@ -47,18 +52,33 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
      */
     @Override
     public Tensor applyModel(Tensor x, Tensor sigma, Tensor context) {
-        return applyModel(x, sigma, context, null);
+        return applyModel(x, sigma, context, null, ModelOptions.NONE, List.of());
     }
 
-    /** As {@link #applyModel(Tensor, Tensor, Tensor)}, with ControlNet residuals added in the UNet (null: none). */
+    /**
+     * {@code apply_model} with ControlNet residuals added in the UNet (null: none) and under a MODEL's
+     * options: the replaced {@code model_sampling} (if any) scales the input, gives the timestep and the
+     * denoised latent; the transformer patches run inside the UNet.
+     */
     @Override
-    public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control) {
+    public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control, ModelOptions options,
+            List<Integer> condOrUncond) {
+        Parameterisation p = options.modelSampling();
         try (TensorScope scope = TensorScope.open()) {
-            Tensor input = sampling.calculateInput(sigma, x);
-            Tensor t = sampling.timestep(sigma).to(DType.F32);
-            Tensor output = unet.forward(input, t, context, null, control).to(DType.F32);
-            return scope.keep(sampling.calculateDenoised(sigma, output, x));
+            TransformerOptions t = options.transformerPatches().isEmpty() ? null
+                    : new TransformerOptions(options.transformerPatches(), sigma, condOrUncond);
+            Tensor input = p == null ? sampling.calculateInput(sigma, x) : p.calculateInput(sigma, x);
+            Tensor timesteps = p == null ? sampling.timestep(sigma).to(DType.F32) : p.timesteps(sigma);
+            Tensor output = unet.forward(input, timesteps, context, null, control, t).to(DType.F32);
+            return scope.keep(p == null ? sampling.calculateDenoised(sigma, output, x) : p.calculateDenoised(sigma, output, x));
         }
+    }
+
+    /** The noise levels sampling sees under {@code options}: the replaced model sampling, else the checkpoint's table. */
+    public Parameterisation parameterisation(ModelOptions options) {
+        if (options.modelSampling() != null) return options.modelSampling();
+        return DiscreteParameterisation.of(sampling.prediction() == Prediction.V_PREDICTION
+                ? DiscreteParameterisation.Kind.V_PREDICTION : DiscreteParameterisation.Kind.EPS, false);
     }
 
     /**

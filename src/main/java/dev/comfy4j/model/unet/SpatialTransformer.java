@@ -1,9 +1,11 @@
 package dev.comfy4j.model.unet;
 
+import dev.comfy4j.model.options.TransformerOptions;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * ComfyUI's {@code SpatialTransformer}: group norm (eps 1e-6), a projection in (1x1 conv for SD1,
@@ -16,9 +18,11 @@ final class SpatialTransformer implements UnetLayer {
     private final Linear linearIn;
     private final Linear linearOut;
     private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final Supplier<TransformerOptions> options;
 
     SpatialTransformer(WeightLoader w, String name, long channels, long heads, long headDim, int depth, long contextDim,
-            boolean linearProjection) {
+            boolean linearProjection, Supplier<TransformerOptions> options) {
+        this.options = options;
         long inner = heads * headDim;
         norm = new GroupNorm(w, name + ".norm", channels, 1e-6);
         if (linearProjection) {
@@ -46,7 +50,11 @@ final class SpatialTransformer implements UnetLayer {
             long c = t.size(1);
             t = t.permute(0, 2, 3, 1).reshape(b, h * w, c).contiguous();
             if (linearIn != null) t = linearIn.forward(t);
-            for (TransformerBlock block : blocks) t = block.forward(t, context);
+            TransformerOptions opts = options.get();
+            for (int i = 0; i < blocks.size(); i++) {
+                if (opts != null) opts.setBlockIndex(i);
+                t = blocks.get(i).forward(t, context, opts);
+            }
             if (linearOut != null) t = linearOut.forward(t);
             Tensor grid = t.reshape(b, h, w, t.size(2)).permute(0, 3, 1, 2);
             // With channels-last activations (never at 1x1, see UNetModel) the permuted view already has the

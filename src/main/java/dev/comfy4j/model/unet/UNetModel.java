@@ -3,6 +3,10 @@ package dev.comfy4j.model.unet;
 import dev.comfy4j.model.LoadedModel;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.UnetConfig;
+import dev.comfy4j.model.options.BlockId;
+import dev.comfy4j.model.options.BlockPatch;
+import dev.comfy4j.model.options.TransformerOptions;
+import dev.comfy4j.model.options.TransformerPatches;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.Functional;
@@ -38,6 +42,8 @@ public final class UNetModel implements LoadedModel {
     private final List<List<UnetLayer>> outputBlocks = new ArrayList<>();
     private final GroupNorm outNorm;
     private final Conv2d outConv;
+    /** The options of the forward in progress (null outside one): the transformers read them. */
+    private TransformerOptions options;
 
     private UNetModel(WeightLoader w, UnetConfig c, AttentionHeads heads, Device device) {
         if (c.temporal()) throw new IllegalArgumentException("video UNets (temporal layers) are not supported");
@@ -75,7 +81,8 @@ public final class UNetModel implements LoadedModel {
                 ch = out;
                 int depth = depths.isEmpty() ? 0 : depths.removeFirst();
                 if (depth > 0) {
-                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear));
+                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear,
+                            () -> options));
                 }
                 inputBlocks.add(layers);
                 skipChannels.push(ch);
@@ -90,7 +97,7 @@ public final class UNetModel implements LoadedModel {
             middleBlock.add(new ResBlock(w, "middle_block.0", ch, ch, embDim));
             if (c.transformerDepthMiddle() >= 0) {
                 middleBlock.add(new SpatialTransformer(w, "middle_block.1", ch, heads.heads(ch), heads.headDim(ch),
-                        c.transformerDepthMiddle(), ctx, linear));
+                        c.transformerDepthMiddle(), ctx, linear, () -> options));
                 middleBlock.add(new ResBlock(w, "middle_block.2", ch, ch, embDim));
             }
         }
@@ -108,7 +115,8 @@ public final class UNetModel implements LoadedModel {
                 ch = out;
                 int depth = outputDepths.isEmpty() ? 0 : outputDepths.removeLast();
                 if (depth > 0) {
-                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear));
+                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear,
+                            () -> options));
                 }
                 if (level > 0 && i == n) layers.add(new Upsample(w, name + "." + layers.size(), ch));
                 outputBlocks.add(layers);
@@ -159,20 +167,27 @@ public final class UNetModel implements LoadedModel {
     }
 
     /**
-     * As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, with a ControlNet's or T2I-Adapter's residuals
-     * (null for none) added to the blocks as ComfyUI's {@code apply_control} does; they are consumed.
+     * As {@link #forward(Tensor, Tensor, Tensor, Tensor)} with a ControlNet's or T2I-Adapter's residuals
+     * (null for none) added to the blocks as ComfyUI's {@code apply_control} does (they are consumed), under
+     * ComfyUI's {@code transformer_options}: block patches between the blocks, attention patches in the
+     * transformers (null: none).
      */
-    public Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, ControlResiduals control) {
-        return forward(x, timesteps, context, y, true, control);
+    public Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, ControlResiduals control,
+            TransformerOptions transformerOptions) {
+        return forward(x, timesteps, context, y, true, control, transformerOptions);
     }
 
     /** As {@link #forward(Tensor, Tensor, Tensor, Tensor)}; {@code channelsLast} false keeps NCHW activations (tests compare both). */
     Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast) {
-        return forward(x, timesteps, context, y, channelsLast, null);
+        return forward(x, timesteps, context, y, channelsLast, null, null);
     }
 
-    private Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast, ControlResiduals control) {
+    private Tensor forward(Tensor x, Tensor timesteps, Tensor context, Tensor y, boolean channelsLast, ControlResiduals control,
+            TransformerOptions opts) {
         checkInputs(x, timesteps, context, y);
+        TransformerPatches patches = opts == null ? TransformerPatches.NONE : opts.patches();
+        if (opts != null) opts.setOriginalShape(x.shape());
+        options = opts;
         try (TensorScope scope = TensorScope.open()) {
             Tensor emb = timeEmbed2.forward(Functional.silu(timeEmbed0.forward(TimestepEmbedding.of(timesteps, modelChannels))));
             if (labelEmbed0 != null) emb = emb.add(labelEmbed2.forward(Functional.silu(labelEmbed0.forward(y.to(DType.F32)))));
@@ -182,18 +197,31 @@ public final class UNetModel implements LoadedModel {
             // Channels-last activations: oneDNN's 3x3 convolutions run about 20% faster on them, and the
             // transformers' [B, C, H, W] <-> [B, H*W, C] reshapes become views. Not when a level gets down
             // to 1x1, where libtorch 2.10's conv2d mistakes channels-last strides (see SpatialTransformer.toNchw).
-            Tensor h = channelsLast && deepestArea(x.size(2), x.size(3)) > 1 ? x.to(DType.F32).contiguousChannelsLast() : x.to(DType.F32);
+            // Input block patches may shrink a level to 1x1 (Deep Shrink), so they keep NCHW.
+            boolean resized = !patches.inputBlock().isEmpty() || !patches.inputBlockAfterSkip().isEmpty();
+            Tensor h = channelsLast && !resized && deepestArea(x.size(2), x.size(3)) > 1 ? x.to(DType.F32).contiguousChannelsLast() : x.to(DType.F32);
             Deque<Tensor> skips = new ArrayDeque<>();
-            for (List<UnetLayer> block : inputBlocks) {
-                h = run(block, h, embActivated, ctx, null);
+            for (int id = 0; id < inputBlocks.size(); id++) {
+                if (opts != null) opts.setBlock(BlockId.of("input", id));
+                h = run(inputBlocks.get(id), h, embActivated, ctx, null);
                 if (control != null) h = control.apply(h, ControlResiduals.Block.INPUT);
+                for (BlockPatch.Input p : patches.inputBlock()) h = p.apply(h, opts);
                 skips.push(h);
+                for (BlockPatch.Input p : patches.inputBlockAfterSkip()) h = p.apply(h, opts);
             }
+            if (opts != null) opts.setBlock(BlockId.of("middle", 0));
             h = run(middleBlock, h, embActivated, ctx, null);
             if (control != null) h = control.apply(h, ControlResiduals.Block.MIDDLE);
-            for (List<UnetLayer> block : outputBlocks) {
+            for (int id = 0; id < outputBlocks.size(); id++) {
+                List<UnetLayer> block = outputBlocks.get(id);
+                if (opts != null) opts.setBlock(BlockId.of("output", id));
                 Tensor skip = skips.pop();
                 if (control != null) skip = control.apply(skip, ControlResiduals.Block.OUTPUT);
+                for (BlockPatch.Output p : patches.outputBlock()) {
+                    BlockPatch.HiddenAndSkip r = p.apply(h, skip, opts);
+                    h = r.h();
+                    skip = r.skip();
+                }
                 Tensor joined = Tensor.cat(List.of(h, skip), 1);
                 h.close();
                 skip.close();
@@ -203,6 +231,8 @@ public final class UNetModel implements LoadedModel {
             }
             Tensor out = outConv.forward(Functional.silu(outNorm.forward(h)));
             return scope.keep(out.dtype() == x.dtype() ? out : out.to(x.dtype()));
+        } finally {
+            options = null;
         }
     }
 

@@ -60,7 +60,7 @@ final class CommonKSampler {
                             context::checkInterrupt)) {
                 out = KSamplerPipeline.sample(denoiser,
                         guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
-                        latent.noiseMask(), guided.latentScaleFactor(), run);
+                        latent.noiseMask(), guided.latentScaleFactor(), run, guided.maskSchedule());
             }
             // the output cache owns the result, as with the VAE nodes
             return latent.withSamples(scope.keep(out).escapeScope());

@@ -6,6 +6,7 @@ import dev.comfy4j.sampling.DiffusionGuidedModel;
 import dev.comfy4j.sampling.GuidedModel;
 import dev.comfy4j.sampling.DiscreteModelSampling;
 import dev.comfy4j.sampling.ModelSampling;
+import dev.comfy4j.sampling.ParameterisedModelSampling;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 
 /** Opens a MODEL input (a {@link ModelHandle}) for one sampler run: the model lease lasts until the run closes it. */
@@ -15,7 +16,7 @@ public final class ModelHandles implements SamplingModels {
         ModelHandle handle = handle(model);
         var lease = handle.acquire();
         try {
-            return new DiffusionGuidedModel(lease.model().get(), lease);
+            return new DiffusionGuidedModel(lease.model().get(), lease, handle.options());
         } catch (RuntimeException e) {
             lease.close();
             throw e;
@@ -25,6 +26,9 @@ public final class ModelHandles implements SamplingModels {
     /** The noise levels of the checkpoint's prediction type, without loading its weights. */
     @Override
     public ModelSampling modelSampling(Object model) {
+        if (handle(model).options().modelSampling() != null) {
+            return new ParameterisedModelSampling(handle(model).options().modelSampling());
+        }
         var discrete = ModelSamplingDiscrete.of(handle(model).architecture().prediction());
         return DiscreteModelSampling.of(discrete.sigmas(), discrete.logSigmas());
     }

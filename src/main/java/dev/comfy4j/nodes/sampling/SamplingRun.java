@@ -60,7 +60,8 @@ final class SamplingRun {
                     report.onStep(Math.min(step, total - 1), total, x, denoised);
                 }, context::checkInterrupt)) {
                     out = KSamplerPipeline.sample(guidance.apply(guided, samples.shape()), guided.modelSampling(), sampler, sigmas,
-                            samples.to(DType.F32), initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run);
+                            samples.to(DType.F32), initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run,
+                            guided.maskSchedule());
                     if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
                 }
             } finally {

@@ -31,8 +31,8 @@ public final class NormalScheduler implements Scheduler {
 
     @Override
     public float[] sigmas(ModelSampling model, int steps) {
-        int start = model.timestep(model.sigmaMax());
-        int end = model.timestep(model.sigmaMin());
+        double start = model.timestep(model.sigmaMax());
+        double end = model.timestep(model.sigmaMin());
         boolean appendZero = true;
         float[] timesteps;
         if (sgm) {

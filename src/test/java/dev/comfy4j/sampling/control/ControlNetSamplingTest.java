@@ -12,6 +12,7 @@ import dev.comfy4j.model.UnetConfig;
 import dev.comfy4j.model.sd.Checkpoints;
 import dev.comfy4j.model.sd.ControlNetHandle;
 import dev.comfy4j.model.sd.ModelHandle;
+import dev.comfy4j.model.options.ModelOptions;
 import dev.comfy4j.model.unet.ControlNetModel;
 import dev.comfy4j.model.unet.ControlResiduals;
 import dev.comfy4j.model.unet.DiffusionModel;
@@ -204,7 +205,7 @@ class ControlNetSamplingTest {
             for (int i = 0; i < a.output().size(); i++) {
                 sum.list(ControlResiduals.Block.OUTPUT).add(a.output().get(i).mul(0.7).add(b.output().get(i).mul(1.3)));
             }
-            float[] expected = m.applyModel(x, s, cond, sum).toFloatArray();
+            float[] expected = m.applyModel(x, s, cond, sum, ModelOptions.NONE, List.of()).toFloatArray();
             assertThat(RelativeL2.of(chained, expected)).isLessThan(1e-5);
         }
         assertThat(RelativeL2.of(chained, denoise(first, first, 3.0, 1.0))).isGreaterThan(1e-3);
