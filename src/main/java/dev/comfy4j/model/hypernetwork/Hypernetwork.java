@@ -1,5 +1,6 @@
 package dev.comfy4j.model.hypernetwork;
 
+import dev.comfy4j.model.LoadedModel;
 import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.PickledObject;
@@ -23,7 +24,7 @@ import java.util.Set;
  * {@link #apply} is ComfyUI's patch: {@code k + mlp_k(k) * strength}, {@code v + mlp_v(v) * strength} when
  * the width of {@code k} has MLPs. Float32 copies of the file's weights, owned until {@link #close()}.
  */
-public final class Hypernetwork implements AutoCloseable {
+public final class Hypernetwork implements LoadedModel {
     /** The query, key and value inputs of one attention, as ComfyUI's attention patches take and return them. */
     public record Qkv(Tensor q, Tensor k, Tensor v) {}
 
@@ -147,6 +148,12 @@ public final class Hypernetwork implements AutoCloseable {
         Mlp[] mlps = byDim.get(k.size(k.dim() - 1));
         if (mlps == null) return new Qkv(q, k, v);
         return new Qkv(q, k.add(mlps[0].forward(k).mul(strength)), v.add(mlps[1].forward(v).mul(strength)));
+    }
+
+    /** The float32 weights' bytes. */
+    @Override
+    public long byteSize() {
+        return owned.stream().mapToLong(t -> t.numel() * Float.BYTES).sum();
     }
 
     @Override

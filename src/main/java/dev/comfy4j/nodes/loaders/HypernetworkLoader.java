@@ -2,6 +2,8 @@ package dev.comfy4j.nodes.loaders;
 
 import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.hypernetwork.Hypernetwork;
+import dev.comfy4j.model.hypernetwork.HypernetworkPatch;
+import dev.comfy4j.model.options.ModelOptions;
 import dev.comfy4j.model.sd.ModelHandle;
 import dev.comfy4j.nodes.FiniteFloats;
 import dev.comfy4j.nodes.Input;
@@ -14,14 +16,12 @@ import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.Output;
 import dev.comfy4j.python.PyError;
 import java.nio.file.Path;
-import java.util.TreeSet;
 
 /**
  * HypernetworkLoader: a hypernetwork of {@code models/hypernetworks} ({@link Hypernetwork}) on the MODEL.
  * ComfyUI sets it as the model's {@code attn1_patch} and {@code attn2_patch}. The file is read and checked
- * here, so a file that is no hypernetwork fails this node naming it. Strength 0 returns the model as it
- * is (the patch adds nothing); any other strength fails with a clear error until the attention patches of
- * the model options exist to carry it (the patch itself is {@link Hypernetwork#apply}).
+ * here, so a file that is no hypernetwork fails this node naming it; the patch
+ * ({@link HypernetworkPatch}) loads it again through the model manager when the UNet runs.
  */
 public final class HypernetworkLoader implements Node {
     private final NodeServices services;
@@ -46,16 +46,14 @@ public final class HypernetworkLoader implements Node {
         ModelHandle model = in.as("model", ModelHandle.class);
         double strength = FiniteFloats.of(in, "strength");
         Path file = ModelFileInputs.require(services.folders(), "hypernetworks", in.string("hypernetwork_name"));
-        TreeSet<Long> dims;
-        try (Hypernetwork hypernetwork = Hypernetwork.read(file)) {
-            dims = new TreeSet<>(hypernetwork.dims());
+        try (Hypernetwork ignored = Hypernetwork.read(file)) {
+            // read once here so that a file that is no hypernetwork fails this node, naming it
         } catch (ModelFileException e) {
             // The exception's message starts with the file name.
             throw new PyError("RuntimeError", "ERROR: could not load the hypernetwork " + e.getMessage(), e);
         }
-        if (strength == 0.0) return NodeResult.of(model);
-        throw new PyError("RuntimeError", "HypernetworkLoader: " + file.getFileName() + " is a hypernetwork for attention widths "
-                + dims + ", but comfy4j cannot apply it yet: it needs the model's attention patches (attn1_patch, attn2_patch),"
-                + " which this build does not have. Use strength 0 or remove the node.");
+        HypernetworkPatch patch = new HypernetworkPatch(services.models(), file, strength);
+        ModelOptions options = model.options();
+        return NodeResult.of(model.withOptions(options.withTransformerPatches(options.transformerPatches().withAttn1(patch).withAttn2(patch))));
     }
 }
