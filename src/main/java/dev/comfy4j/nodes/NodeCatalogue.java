@@ -2,6 +2,8 @@ package dev.comfy4j.nodes;
 
 import dev.comfy4j.nodes.conditioning.CLIPSetLastLayer;
 import dev.comfy4j.nodes.conditioning.CLIPTextEncode;
+import dev.comfy4j.nodes.conditioning.CLIPTextEncodeSDXL;
+import dev.comfy4j.nodes.conditioning.CLIPTextEncodeSDXLRefiner;
 import dev.comfy4j.nodes.conditioning.ConditioningAverage;
 import dev.comfy4j.nodes.conditioning.ConditioningCombine;
 import dev.comfy4j.nodes.conditioning.ConditioningConcat;
@@ -247,6 +249,8 @@ public final class NodeCatalogue {
         r.register(s -> new ClipMerge(ClipMerge.Kind.SIMPLE));
         r.register(s -> new ClipMerge(ClipMerge.Kind.SUBTRACT));
         r.register(s -> new ClipMerge(ClipMerge.Kind.ADD));
+        r.register(CLIPTextEncodeSDXLRefiner::new);
+        r.register(CLIPTextEncodeSDXL::new);
         r.register(Canny::new);
         r.register(s -> new SamplerCustom(new ModelHandles(), SamplingPreviews.of(s)));
         r.register(s -> new BasicScheduler(new ModelHandles()));
