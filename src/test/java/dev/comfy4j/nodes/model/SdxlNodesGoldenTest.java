@@ -65,6 +65,13 @@ class SdxlNodesGoldenTest {
     }
 
     @Test
+    void loraOnTheSdxlClipIsRefusedClearly() {
+        var clip = (ClipHandle) checkpoint.get(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clip.loraKeys(null))
+                .isInstanceOf(dev.comfy4j.python.PyError.class).hasMessageContaining("not supported yet");
+    }
+
+    @Test
     void clipTextEncodeAndClipSetLastLayerMatchComfyUi() throws Exception {
         JsonNode prompts = SharedFiles.json(SET + "spec.json").get("clip").get("prompts");
         Object layer3 = run("CLIPSetLastLayer", Map.of("clip", checkpoint.get(1), "stop_at_clip_layer", -3L)).getFirst();
