@@ -2,6 +2,8 @@ package dev.comfy4j.nodes;
 
 import dev.comfy4j.nodes.conditioning.CLIPSetLastLayer;
 import dev.comfy4j.nodes.conditioning.CLIPTextEncode;
+import dev.comfy4j.nodes.conditioning.CLIPTextEncodeSDXL;
+import dev.comfy4j.nodes.conditioning.CLIPTextEncodeSDXLRefiner;
 import dev.comfy4j.nodes.conditioning.ConditioningAverage;
 import dev.comfy4j.nodes.conditioning.ConditioningCombine;
 import dev.comfy4j.nodes.conditioning.ConditioningConcat;
@@ -279,6 +281,8 @@ public final class NodeCatalogue {
         r.register(ClipSave::new);
         r.register(VaeSave::new);
         r.register(CheckpointSave::modelOnly);
+        r.register(CLIPTextEncodeSDXLRefiner::new);
+        r.register(CLIPTextEncodeSDXL::new);
         r.register(Canny::new);
         r.register(FreeU::v1);
         r.register(FreeU::v2);

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An SD1 CLIP as ComfyUI's {@code CLIP} object holds it: the prompt tokenizer, the text model and
+ * An SD1 CLIP (or one of the two encoders of SDXL) as ComfyUI holds it: the prompt tokenizer, the text model and
  * the layer option of {@code CLIPSetLastLayer}. {@link #encodeFromTokens} is ComfyUI's
  * {@code ClipTokenWeightEncoder.encode_token_weights}: every chunk is encoded in one batch; when any
  * weight differs from 1, an empty prompt ({@code start, end, end...}) joins the batch and each
@@ -20,27 +20,40 @@ public final class Clip {
     private final ClipTextModel model;
     /** ComfyUI's {@code layer_idx}: null for the last layer, else the negative index CLIPSetLastLayer set. */
     private final Integer layerIdx;
+    /** ComfyUI's {@code layer_norm_hidden_state}: whether an intermediate layer goes through the final layer norm. */
+    private final boolean normalizeHidden;
 
     public Clip(Sd1Tokenizer tokenizer, ClipTextModel model) {
-        this(tokenizer, model, null);
+        this(tokenizer, model, null, true);
     }
 
-    private Clip(Sd1Tokenizer tokenizer, ClipTextModel model, Integer layerIdx) {
+    private Clip(Sd1Tokenizer tokenizer, ClipTextModel model, Integer layerIdx, boolean normalizeHidden) {
         this.tokenizer = tokenizer;
         this.model = model;
         this.layerIdx = layerIdx;
+        this.normalizeHidden = normalizeHidden;
+    }
+
+    /**
+     * One of SDXL's two encoders ({@code SDXLClipModel}'s {@code clip_l} and {@code clip_g}): the
+     * penultimate layer by default ({@code layer="hidden", layer_idx=-2}) and never the final layer
+     * norm on an intermediate layer ({@code layer_norm_hidden_state=False}).
+     */
+    public static Clip sdxlEncoder(Sd1Tokenizer tokenizer, ClipTextModel model) {
+        return new Clip(tokenizer, model, -2, false);
     }
 
     /**
      * A clone that encodes with the output of layer {@code layer} (CLIPSetLastLayer's
      * {@code stop_at_clip_layer}: -1 is the last layer, -2 the one before, ...), through the final
-     * layer norm. The pooled output always comes from the last layer, as in ComfyUI.
+     * layer norm unless this is an SDXL encoder. The pooled output always comes from the last layer,
+     * as in ComfyUI.
      */
     public Clip withLastLayer(int layer) {
         if (layer >= model.layerCount()) {
             throw new IllegalArgumentException("layer " + layer + " does not exist in a " + model.layerCount() + "-layer CLIP");
         }
-        return new Clip(tokenizer, model, layer);
+        return new Clip(tokenizer, model, layer, normalizeHidden);
     }
 
     public Integer layerIdx() {
@@ -73,7 +86,7 @@ public final class Clip {
         List<List<WeightedToken>> batch = new ArrayList<>(chunks);
         if (weighted) batch.add(emptyTokens(maxLength));
         try (TensorScope scope = TensorScope.open()) {
-            ClipTextModel.Hidden hidden = model.forward(batch, intermediateIndex());
+            ClipTextModel.Hidden hidden = model.forward(batch, intermediateIndex(), normalizeHidden);
             Tensor z = hidden.intermediate() != null ? hidden.intermediate() : hidden.last();
             List<Tensor> parts = new ArrayList<>();
             for (int k = 0; k < chunks.size(); k++) {
@@ -114,12 +127,12 @@ public final class Clip {
         List<WeightedToken> out = new ArrayList<>(length);
         out.add(WeightedToken.token(start, 1.0, 0));
         out.add(WeightedToken.token(end, 1.0, 0));
-        while (out.size() < length) out.add(WeightedToken.token(end, 1.0, 0));
+        while (out.size() < length) out.add(WeightedToken.token(tokenizer.padToken(), 1.0, 0));
         return out;
     }
 
     @Override
     public String toString() {
-        return "Clip[" + model + ", layer " + (layerIdx == null ? "last" : layerIdx) + "]";
+        return "Clip[" + model + ", layer " + (layerIdx == null ? "last" : layerIdx) + (normalizeHidden ? "" : ", no final norm") + "]";
     }
 }

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CLIP-L text transformer of SD1 as ComfyUI runs it ({@code comfy/clip_model.py}): token and
- * position embeddings, pre-norm layers with causal self-attention and quick-GELU MLPs, a final
- * layer norm. Weights are kept in fp16 (ComfyUI's text-encoder dtype; an fp16 file is used in place,
+ * A CLIP text transformer as ComfyUI runs it ({@code comfy/clip_model.py}): token and position
+ * embeddings, pre-norm layers with causal self-attention and MLPs, a final layer norm. Two models use
+ * it: the CLIP-L of SD1 and SDXL (Hugging Face layout, quick-GELU) and SDXL's OpenCLIP ViT-bigG
+ * ({@link #fromOpenClip}: open_clip layout, exact GELU, projected pooled output). Weights are kept in fp16 (ComfyUI's text-encoder dtype; an fp16 file is used in place,
  * without a copy) and each one is cast to fp32 when its layer runs, so all arithmetic is fp32, as
  * with ComfyUI's {@code manual_cast}.
  *
@@ -48,21 +49,38 @@ public final class ClipTextModel implements AutoCloseable {
     private final Tensor positionEmbedding;
     private final Layer[] layers;
     private final Norm finalNorm;
+    /** OpenCLIP's {@code text_projection} P (pooled = x @ P), or null when the model has none. */
+    private final Tensor textProjection;
+    private final boolean quickGelu;
+    /** The token that replaces a dropped embedding: the end token for CLIP-L, 0 for CLIP-G. */
+    private final long padToken;
     private final int width;
     private final int heads;
     private final List<Tensor> ownedCopies;
     private final StateDict ownedWeights;
 
+    /** Reads a weight by its Hugging Face name (relative to {@code text_model.}); null when absent. */
+    @FunctionalInterface
+    private interface Weights {
+        Tensor get(String name, List<Tensor> copies);
+    }
+
     private ClipTextModel(StateDict sd, String prefix, boolean ownsWeights) {
+        this(hfLayout(sd, prefix), prefix, true, null, EOS_TOKEN, ownsWeights ? sd : null);
+    }
+
+    private ClipTextModel(Weights sd, String prefix, boolean quickGelu, Tensor projection, long padToken, StateDict owned) {
         List<Tensor> copies = new ArrayList<>();
         this.ownedCopies = copies;
+        this.quickGelu = quickGelu;
+        this.padToken = padToken;
         try {
             this.tokenEmbedding = weight(sd, prefix, "embeddings.token_embedding.weight", copies);
             this.positionEmbedding = weight(sd, prefix, "embeddings.position_embedding.weight", copies);
             this.width = (int) tokenEmbedding.size(1);
             this.heads = width / HEAD_DIM;
             int count = 0;
-            while (sd.contains(prefix + "encoder.layers." + count + ".layer_norm1.weight")) count++;
+            while (sd.get("encoder.layers." + count + ".layer_norm1.weight", copies) != null) count++;
             if (count == 0) throw new IllegalArgumentException("no encoder layers under " + prefix + "encoder.layers.");
             this.layers = new Layer[count];
             for (int i = 0; i < count; i++) {
@@ -74,11 +92,55 @@ public final class ClipTextModel implements AutoCloseable {
                         linear(sd, prefix, p + "mlp.fc1", copies), linear(sd, prefix, p + "mlp.fc2", copies));
             }
             this.finalNorm = norm(sd, prefix, "final_layer_norm", copies);
+            this.textProjection = projection == null ? null : f16(projection, copies);
         } catch (RuntimeException e) {
             copies.forEach(Tensor::close);
             throw new IllegalArgumentException("not a CLIP text model under '" + prefix + "': " + e.getMessage(), e);
         }
-        this.ownedWeights = ownsWeights ? sd : null;
+        this.ownedWeights = owned;
+    }
+
+    private static Weights hfLayout(StateDict sd, String prefix) {
+        return (name, copies) -> sd.get(prefix + name);
+    }
+
+    /**
+     * The OpenCLIP ViT-bigG text tower of SDXL ({@code conditioner.embedders.1.model.}) in its own
+     * open_clip layout, read as ComfyUI's {@code clip_text_transformers_convert} renames it: the fused
+     * {@code attn.in_proj_weight} is split into q, k, v (views, no copy), the MLP is exact GELU, and the
+     * pooled output goes through {@code text_projection} (used as {@code x @ P}). Dropped embeddings are
+     * padded with 0, CLIP-G's pad token. The state dict stays the caller's.
+     */
+    public static ClipTextModel fromOpenClip(StateDict sd, String prefix) {
+        Tensor projection = sd.get(prefix + "text_projection");
+        if (projection == null) throw new IllegalArgumentException("no " + prefix + "text_projection: not an OpenCLIP text tower");
+        return new ClipTextModel(openClipLayout(sd, prefix), prefix, false, projection, 0, null);
+    }
+
+    private static Weights openClipLayout(StateDict sd, String prefix) {
+        return (name, copies) -> {
+            if (name.equals("embeddings.token_embedding.weight")) return sd.get(prefix + "token_embedding.weight");
+            if (name.equals("embeddings.position_embedding.weight")) return sd.get(prefix + "positional_embedding");
+            if (name.startsWith("final_layer_norm.")) return sd.get(prefix + "ln_final." + name.substring("final_layer_norm.".length()));
+            if (!name.startsWith("encoder.layers.")) return null;
+            String rest = name.substring("encoder.layers.".length());
+            int dot = rest.indexOf('.');
+            String block = prefix + "transformer.resblocks." + rest.substring(0, dot) + ".";
+            String part = rest.substring(dot + 1);
+            int qkv = part.startsWith("self_attn.q_proj.") ? 0 : part.startsWith("self_attn.k_proj.") ? 1
+                    : part.startsWith("self_attn.v_proj.") ? 2 : -1;
+            if (qkv >= 0) {
+                Tensor fused = sd.get(block + (part.endsWith(".weight") ? "attn.in_proj_weight" : "attn.in_proj_bias"));
+                if (fused == null) return null;
+                long rows = fused.size(0) / 3;
+                Tensor view = fused.narrow(0, qkv * rows, rows).escapeScope();
+                copies.add(view);
+                return view;
+            }
+            String mapped = part.replace("layer_norm1.", "ln_1.").replace("layer_norm2.", "ln_2.")
+                    .replace("self_attn.out_proj.", "attn.out_proj.").replace("mlp.fc1.", "mlp.c_fc.").replace("mlp.fc2.", "mlp.c_proj.");
+            return sd.get(block + mapped);
+        };
     }
 
     /**
@@ -133,6 +195,15 @@ public final class ClipTextModel implements AutoCloseable {
      *     returned, or -1 for none
      */
     public Hidden forward(List<List<WeightedToken>> sequences, int intermediateLayer) {
+        return forward(sequences, intermediateLayer, true);
+    }
+
+    /**
+     * As {@link #forward(List, int)}; {@code normalizeIntermediate} false returns the intermediate layer's
+     * output without the final layer norm (ComfyUI's {@code layer_norm_hidden_state=False}, SDXL's rule).
+     * The pooled output is OpenCLIP's projected one when the model has a {@code text_projection}.
+     */
+    public Hidden forward(List<List<WeightedToken>> sequences, int intermediateLayer, boolean normalizeIntermediate) {
         if (sequences.isEmpty()) throw new IllegalArgumentException("no sequences to encode");
         int batch = sequences.size();
         int length = sequences.getFirst().size();
@@ -154,8 +225,15 @@ public final class ClipTextModel implements AutoCloseable {
                 if (i == intermediateLayer) intermediate = x;
             }
             Tensor last = layerNorm(x, finalNorm);
-            Tensor inter = intermediate == null ? null : scope.keep(layerNorm(intermediate, finalNorm));
-            Tensor pooled = scope.keep(pooled(last, ids));
+            Tensor inter = intermediate == null ? null
+                    : scope.keep(normalizeIntermediate ? layerNorm(intermediate, finalNorm) : intermediate);
+            Tensor pooled = pooled(last, ids);
+            if (textProjection != null) {
+                Tensor p = textProjection.to(DType.F32);
+                // ComfyUI stores P transposed as a Linear weight; F.linear(x, P^T) is x @ P.
+                pooled = Functional.linear(pooled, p.transpose(0, 1).contiguous(), null);
+            }
+            pooled = scope.keep(pooled);
             return new Hidden(scope.keep(last), inter, pooled);
         }
     }
@@ -179,7 +257,7 @@ public final class ClipTextModel implements AutoCloseable {
                         t.embedding().length, width);
             }
         }
-        while (n < out.length) out[n++] = EOS_TOKEN;
+        while (n < out.length) out[n++] = padToken;
         return out;
     }
 
@@ -227,7 +305,7 @@ public final class ClipTextModel implements AutoCloseable {
         Tensor attended = attention(linear(h, l.q()), linear(h, l.k()), linear(h, l.v()), mask, batch, length);
         x = x.add(linear(attended, l.out()));
         Tensor m = linear(layerNorm(x, l.norm2()), l.fc1());
-        m = m.mul(m.mul(1.702).sigmoid()); // quick_gelu
+        m = quickGelu ? m.mul(m.mul(1.702).sigmoid()) : Functional.gelu(m);
         return x.add(linear(m, l.fc2()));
     }
 
@@ -269,9 +347,13 @@ public final class ClipTextModel implements AutoCloseable {
         return Tensor.stack(rows, 0);
     }
 
-    private static Tensor weight(StateDict sd, String prefix, String key, List<Tensor> copies) {
-        Tensor t = sd.get(prefix + key);
+    private static Tensor weight(Weights sd, String prefix, String key, List<Tensor> copies) {
+        Tensor t = sd.get(key, copies);
         if (t == null) throw new IllegalArgumentException("missing " + prefix + key);
+        return f16(t, copies);
+    }
+
+    private static Tensor f16(Tensor t, List<Tensor> copies) {
         if (t.dtype() == DType.F16) return t;
         // ComfyUI keeps text encoders in fp16 on every device unless told otherwise: round once here.
         Tensor copy = t.to(DType.F16).escapeScope();
@@ -279,11 +361,11 @@ public final class ClipTextModel implements AutoCloseable {
         return copy;
     }
 
-    private static Linear linear(StateDict sd, String prefix, String name, List<Tensor> copies) {
+    private static Linear linear(Weights sd, String prefix, String name, List<Tensor> copies) {
         return new Linear(weight(sd, prefix, name + ".weight", copies), weight(sd, prefix, name + ".bias", copies));
     }
 
-    private static Norm norm(StateDict sd, String prefix, String name, List<Tensor> copies) {
+    private static Norm norm(Weights sd, String prefix, String name, List<Tensor> copies) {
         return new Norm(weight(sd, prefix, name + ".weight", copies), weight(sd, prefix, name + ".bias", copies));
     }
 
@@ -296,7 +378,8 @@ public final class ClipTextModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ClipTextModel[" + layers.length + " layers, width " + width + ", " + heads + " heads, positions "
+        return "ClipTextModel[" + layers.length + " layers, width " + width + ", " + heads + " heads"
+                + (textProjection != null ? ", projection" : "") + ", positions "
                 + Arrays.toString(positionEmbedding.shape()) + "]";
     }
 }

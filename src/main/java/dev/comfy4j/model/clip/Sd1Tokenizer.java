@@ -23,19 +23,40 @@ public final class Sd1Tokenizer {
     private static final Pattern EMBEDDING_SPLIT = Pattern.compile(" " + EMBEDDING_PREFIX + "|\n" + EMBEDDING_PREFIX);
 
     private final ClipTokenizer tokenizer;
+    private final List<Path> embeddingDirectories;
     private final TextualInversions embeddings;
+    /** The token after the end token up to 77: the end token for CLIP-L, 0 for SDXL's CLIP-G. */
+    private final int padToken;
 
     /**
      * @param embeddingDirectories the {@code embeddings} model folders; null turns {@code embedding:}
      *     into plain text, as ComfyUI does without an embedding directory
      */
     public Sd1Tokenizer(ClipTokenizer tokenizer, List<Path> embeddingDirectories) {
+        this(tokenizer, embeddingDirectories, "clip_l", tokenizer.endToken());
+    }
+
+    private Sd1Tokenizer(ClipTokenizer tokenizer, List<Path> embeddingDirectories, String embeddingKey, int padToken) {
         this.tokenizer = tokenizer;
-        this.embeddings = embeddingDirectories == null ? null : new TextualInversions(embeddingDirectories, "clip_l");
+        this.embeddingDirectories = embeddingDirectories;
+        this.embeddings = embeddingDirectories == null ? null : new TextualInversions(embeddingDirectories, embeddingKey);
+        this.padToken = padToken;
+    }
+
+    /**
+     * ComfyUI's {@code SDXLClipGTokenizer}: the same vocabulary and rules, padded with 0
+     * ({@code pad_with_end=False}) and reading the {@code clip_g} vectors of embedding files.
+     */
+    public Sd1Tokenizer forClipG() {
+        return new Sd1Tokenizer(tokenizer, embeddingDirectories, "clip_g", 0);
     }
 
     public ClipTokenizer clipTokenizer() {
         return tokenizer;
+    }
+
+    public int padToken() {
+        return padToken;
     }
 
     public TokenizedPrompt tokenizeWithWeights(String text) {
@@ -99,11 +120,11 @@ public final class Sd1Tokenizer {
         return new Lookup(rows, leftover);
     }
 
-    /** The chunks: start token, up to 75 positions, end token, end-token padding to 77. */
+    /** The chunks: start token, up to 75 positions, end token, padding to 77. */
     private List<List<WeightedToken>> chunk(List<List<WeightedToken>> words) {
         int start = tokenizer.startToken();
         int end = tokenizer.endToken();
-        int pad = end;
+        int pad = padToken;
         List<List<WeightedToken>> chunks = new ArrayList<>();
         List<WeightedToken> batch = new ArrayList<>();
         batch.add(WeightedToken.token(start, 1.0, 0));

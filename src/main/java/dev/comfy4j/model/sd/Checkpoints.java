@@ -50,12 +50,28 @@ public final class Checkpoints {
             if (clipPrefix == null && sd.contains(ClipTextModel.CHECKPOINT_PREFIX + "embeddings.token_embedding.weight")) {
                 clipPrefix = ClipTextModel.CHECKPOINT_PREFIX;
             }
+            if (arch.family() == ModelFamily.SDXL) clipPrefix = sdxlClipPrefix(file, sd);
             hasVae = arch.vaePrefix() != null;
         }
         ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
         ClipHandle clip = clipPrefix == null ? null : new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
         VaeHandle vae = hasVae ? new VaeHandle(manager, file, arch.vaePrefix()) : null;
         return new Components(model, clip, vae);
+    }
+
+    /**
+     * SDXL's text encoders: both CLIP-L and CLIP-G, or neither (ComfyUI then returns no CLIP). The
+     * handle is keyed by the CLIP-L prefix; it finds CLIP-G by its fixed prefix.
+     */
+    private static String sdxlClipPrefix(Path file, StateDict sd) {
+        boolean l = sd.contains(ClipHandle.SDXL_CLIP_L_PREFIX + "embeddings.token_embedding.weight");
+        boolean g = sd.contains(ClipHandle.SDXL_CLIP_G_PREFIX + "token_embedding.weight");
+        if (l && g) return ClipHandle.SDXL_CLIP_L_PREFIX;
+        if (l || g) {
+            throw new PyError("RuntimeError", "ERROR: " + file.getFileName() + " has only one of SDXL's two text encoders ("
+                    + (l ? "CLIP-L" : "CLIP-G") + "); loading an SDXL CLIP needs both");
+        }
+        return null;
     }
 
     /** {@code comfy.sd.load_diffusion_model}: a UNet-only file (or the UNet of a checkpoint). */

@@ -15,10 +15,18 @@ public final class ModelFolder {
     private ModelFolder() {}
 
     public static Path layOut(Path base) throws IOException {
-        Path checkpoint = TestCheckpoints.requireSd15().toAbsolutePath();
+        return layOut(base, TestCheckpoints.requireSd15().toAbsolutePath(), TestCheckpoints.SD15_NAME);
+    }
+
+    /** As {@link #layOut(Path)} with the random SDXL checkpoint instead. */
+    public static Path layOutSdxl(Path base) throws IOException {
+        return layOut(base, TestCheckpoints.requireSdxl().toAbsolutePath(), TestCheckpoints.SDXL_NAME);
+    }
+
+    private static Path layOut(Path base, Path checkpoint, String fileName) throws IOException {
         Path tokenizer = SharedFiles.require("data/clip-vit-l-14-tokenizer").toAbsolutePath();
         Path checkpoints = Files.createDirectories(base.resolve("models/checkpoints"));
-        Files.createSymbolicLink(checkpoints.resolve(TestCheckpoints.SD15_NAME), checkpoint);
+        Files.createSymbolicLink(checkpoints.resolve(fileName), checkpoint);
         Path textEncoders = Files.createDirectories(base.resolve("models/text_encoders"));
         for (String name : new String[] {"vocab.json", "merges.txt"}) {
             Files.createSymbolicLink(textEncoders.resolve(name), tokenizer.resolve(name));
