@@ -1,5 +1,7 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.options.LogSigmas;
+
 /**
  * {@link ModelSampling} over a discrete table of sigmas and their logarithms, with ComfyUI's float32
  * arithmetic for {@code timestep} (nearest log sigma, ties to the lower index) and {@code sigma}
@@ -65,26 +67,11 @@ public final class DiscreteModelSampling implements ModelSampling {
 
     @Override
     public double timestep(double sigma) {
-        float logSigma = (float) Math.log((float) sigma);
-        int best = 0;
-        float bestDistance = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < logSigmas.length; i++) {
-            float d = Math.abs(logSigma - logSigmas[i]);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = i;
-            }
-        }
-        return best;
+        return LogSigmas.nearestIndex(logSigmas, sigma);
     }
 
     @Override
     public double sigma(double timestep) {
-        float t = Math.min(Math.max((float) timestep, 0f), logSigmas.length - 1);
-        int low = (int) Math.floor(t);
-        int high = (int) Math.ceil(t);
-        float w = t - low;
-        float logSigma = (1f - w) * logSigmas[low] + w * logSigmas[high];
-        return (float) Math.exp(logSigma);
+        return LogSigmas.interpolate(logSigmas, (float) timestep);
     }
 }

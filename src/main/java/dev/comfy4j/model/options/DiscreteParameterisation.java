@@ -100,28 +100,12 @@ public record DiscreteParameterisation(Kind kind, float[] sigmas, float[] logSig
     /** The nearest log sigma's index (ties to the lower), times skipSteps plus skipSteps - 1. */
     @Override
     public double timestep(double sigma) {
-        float logSigma = (float) Math.log((float) sigma);
-        int best = 0;
-        float bestDistance = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < logSigmas.length; i++) {
-            float d = Math.abs(logSigma - logSigmas[i]);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = i;
-            }
-        }
-        return best * skipSteps + (skipSteps - 1);
+        return LogSigmas.nearestIndex(logSigmas, sigma) * skipSteps + (skipSteps - 1);
     }
 
     @Override
     public double sigma(double timestep) {
-        float t = (float) ((timestep - (skipSteps - 1)) / skipSteps);
-        t = Math.min(Math.max(t, 0f), logSigmas.length - 1);
-        int low = (int) Math.floor(t);
-        int high = (int) Math.ceil(t);
-        float w = t - low;
-        float logSigma = (1f - w) * logSigmas[low] + w * logSigmas[high];
-        return (float) Math.exp(logSigma);
+        return LogSigmas.interpolate(logSigmas, (float) ((timestep - (skipSteps - 1)) / skipSteps));
     }
 
     @Override
