@@ -66,32 +66,10 @@ public final class ControlNetModel implements ControlNetwork {
         }
 
         // The input blocks exactly as UNetModel builds them, each followed by its zero conv.
-        Conv2d convIn = new Conv2d(w, "input_blocks.0.0", c.inChannels(), mc, 3, 1, 1);
-        inputBlocks.add(List.of((x, e, context, shape) -> convIn.forward(x)));
-        zeroConvs.add(zeroConv(w, 0, mc));
-        List<Integer> depths = new ArrayList<>(c.transformerDepth());
-        long ch = mc;
-        int levels = c.channelMult().size();
-        for (int level = 0; level < levels; level++) {
-            for (int r = 0; r < c.numResBlocks().get(level); r++) {
-                String name = "input_blocks." + inputBlocks.size();
-                long out = mc * c.channelMult().get(level);
-                List<UnetLayer> layers = new ArrayList<>();
-                layers.add(new ResBlock(w, name + ".0", ch, out, embDim));
-                ch = out;
-                int depth = depths.isEmpty() ? 0 : depths.remove(0);
-                if (depth > 0) {
-                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear,
-                            NO_OPTIONS));
-                }
-                zeroConvs.add(zeroConv(w, inputBlocks.size(), ch));
-                inputBlocks.add(layers);
-            }
-            if (level != levels - 1) {
-                zeroConvs.add(zeroConv(w, inputBlocks.size(), ch));
-                inputBlocks.add(List.of(new Downsample(w, "input_blocks." + inputBlocks.size() + ".0", ch)));
-            }
-        }
+        InputBlocks encoder = InputBlocks.build(w, c, heads, embDim, linear, NO_OPTIONS);
+        inputBlocks.addAll(encoder.blocks());
+        for (int i = 0; i < encoder.channels().size(); i++) zeroConvs.add(zeroConv(w, i, encoder.channels().get(i)));
+        long ch = encoder.lastChannels();
         middleBlock.add(new ResBlock(w, "middle_block.0", ch, ch, embDim));
         if (c.transformerDepthMiddle() >= 0) {
             middleBlock.add(new SpatialTransformer(w, "middle_block.1", ch, heads.heads(ch), heads.headDim(ch),

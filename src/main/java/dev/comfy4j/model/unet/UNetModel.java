@@ -65,33 +65,11 @@ public final class UNetModel implements LoadedModel {
             labelEmbed0 = labelEmbed2 = null;
         }
 
-        Conv2d convIn = new Conv2d(w, "input_blocks.0.0", c.inChannels(), mc, 3, 1, 1);
-        inputBlocks.add(List.of((x, e, context, shape) -> convIn.forward(x)));
+        InputBlocks encoder = InputBlocks.build(w, c, heads, embDim, linear, () -> options);
+        inputBlocks.addAll(encoder.blocks());
         Deque<Long> skipChannels = new ArrayDeque<>();
-        skipChannels.push(mc);
-        Deque<Integer> depths = new ArrayDeque<>(c.transformerDepth());
-        long ch = mc;
-        int levels = c.channelMult().size();
-        for (int level = 0; level < levels; level++) {
-            for (int r = 0; r < c.numResBlocks().get(level); r++) {
-                String name = "input_blocks." + inputBlocks.size();
-                long out = mc * c.channelMult().get(level);
-                List<UnetLayer> layers = new ArrayList<>();
-                layers.add(new ResBlock(w, name + ".0", ch, out, embDim));
-                ch = out;
-                int depth = depths.isEmpty() ? 0 : depths.removeFirst();
-                if (depth > 0) {
-                    layers.add(new SpatialTransformer(w, name + ".1", ch, heads.heads(ch), heads.headDim(ch), depth, ctx, linear,
-                            () -> options));
-                }
-                inputBlocks.add(layers);
-                skipChannels.push(ch);
-            }
-            if (level != levels - 1) {
-                inputBlocks.add(List.of(new Downsample(w, "input_blocks." + inputBlocks.size() + ".0", ch)));
-                skipChannels.push(ch);
-            }
-        }
+        encoder.channels().forEach(skipChannels::push);
+        long ch = encoder.lastChannels();
 
         if (c.transformerDepthMiddle() >= -1) {
             middleBlock.add(new ResBlock(w, "middle_block.0", ch, ch, embDim));
@@ -102,6 +80,7 @@ public final class UNetModel implements LoadedModel {
             }
         }
 
+        int levels = c.channelMult().size();
         // transformer_depth_output lists the output blocks last to first (ComfyUI pops from its end).
         List<Integer> outputDepths = new ArrayList<>(c.transformerDepthOutput());
         for (int level = levels - 1; level >= 0; level--) {
