@@ -82,6 +82,32 @@ class ArchitectureDetectorTest {
         }
     }
 
+    @Test
+    void unclipAndTheX4UpscalerAreRefusedByComfyUisNames() {
+        for (int adm : new int[]{1536, 2048}) {
+            Map<String, long[]> unclip = new LinkedHashMap<>(SdLayouts.sd2Unet(320, 1024));
+            unclip.put("label_emb.0.0.weight", new long[]{1280, adm});
+            unclip.put("label_emb.0.0.bias", new long[]{1280});
+            assertThatThrownBy(() -> ArchitectureDetector.detect(unclip, null)).isInstanceOf(UnknownArchitectureException.class)
+                    .hasMessageContaining(adm == 1536 ? "SD21UnclipL" : "SD21UnclipH").hasMessageContaining("not supported");
+        }
+        Map<String, long[]> upscaler = new LinkedHashMap<>(SdLayouts.sd2Unet(256, 1024));
+        upscaler.put("input_blocks.0.0.weight", new long[]{256, 7, 3, 3});
+        assertThatThrownBy(() -> ArchitectureDetector.detect(upscaler, null)).isInstanceOf(UnknownArchitectureException.class)
+                .hasMessageContaining("SD_X4Upscaler");
+    }
+
+    @Test
+    void sd2InSgmLayoutNamesItsTextEncoderPrefix() throws Exception {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        SdLayouts.sd2Unet(64, 64).forEach((k, v) -> shapes.put("model.diffusion_model." + k, v));
+        shapes.put("conditioner.embedders.0.model.token_embedding.weight", new long[]{49408, 64});
+        ModelArchitecture a = ArchitectureDetector.detect(shapes, null);
+        assertThat(a.family()).isEqualTo(ModelFamily.SD2);
+        assertThat(a.standardSize()).isFalse();
+        assertThat(a.textEncoderPrefixes()).containsExactly("conditioner.embedders.0.model.");
+    }
+
     /**
      * The real SD1.5 layout, from the header alone: the same keys, shapes and metadata as
      * shared/tools/make_random_sd15.py writes, without the 2 GB of data.

@@ -36,6 +36,20 @@ class Sd2TextEncoderTest {
     Path dir;
 
     @Test
+    void checkpointLayoutsAndTextEncoderFilesAreRecognised() {
+        String tok = "token_embedding.weight";
+        assertThat(Sd2TextEncoder.prefixIn(Set.of("cond_stage_model.model." + tok, "cond_stage_model.model.text_projection")))
+                .isEqualTo("cond_stage_model.model.");
+        assertThat(Sd2TextEncoder.prefixIn(Set.of("conditioner.embedders.0.model." + tok,
+                "conditioner.embedders.0.model.text_projection"))).isEqualTo("conditioner.embedders.0.model.");
+        assertThat(Sd2TextEncoder.prefixIn(Set.of("cond_stage_model.transformer.text_model.embeddings." + tok))).isNull();
+        String layer = "text_model.encoder.layers.%d.mlp.fc1.weight";
+        assertThat(Sd2TextEncoder.isHuggingFaceClipH(Set.of(layer.formatted(22), layer.formatted(23)), "")).isTrue();
+        assertThat(Sd2TextEncoder.isHuggingFaceClipH(Set.of(layer.formatted(22), layer.formatted(31)), "")).as("CLIP-G").isFalse();
+        assertThat(Sd2TextEncoder.isHuggingFaceClipH(Set.of(layer.formatted(11)), "")).as("CLIP-L").isFalse();
+    }
+
+    @Test
     void sd2TokensPadWithZeroAfterTheEndToken() {
         Sd1Tokenizer sd2 = new Sd1Tokenizer(ClipTestFiles.tokenizer(), null).forClipH();
         List<WeightedToken> chunk = sd2.tokenizeWithWeights("a photo of a cat").chunks().getFirst();
