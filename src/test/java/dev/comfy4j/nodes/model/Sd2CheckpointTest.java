@@ -1,6 +1,7 @@
 package dev.comfy4j.nodes.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.comfy4j.model.ModelArchitecture;
@@ -11,6 +12,7 @@ import dev.comfy4j.model.SdLayouts;
 import dev.comfy4j.model.SparseCheckpoints;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.clip.ClipTextModel;
+import dev.comfy4j.model.options.DiscreteParameterisation;
 import dev.comfy4j.model.clip.Sd2TextEncoder;
 import dev.comfy4j.model.sd.ClipHandle;
 import dev.comfy4j.model.sd.ModelHandle;
@@ -29,6 +31,7 @@ import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.nodes.latent.Latent;
+import dev.comfy4j.python.PyError;
 import dev.comfy4j.support.TestServices;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
@@ -248,6 +251,45 @@ class Sd2CheckpointTest {
             assertClose(e.pooledOutput().toFloatArray(), i -> 0.5 * LN_FINAL_BIAS[i], "pooled (through text_projection)");
             cond.forEachTensor(Tensor::close);
         }
+    }
+
+    /**
+     * The deprecated CheckpointLoader: after detection from the weights, ComfyUI takes v-prediction
+     * ({@code parameterization: "v"}) and the CLIP layer ({@code layer_idx}) from the config.
+     */
+    @Test
+    void checkpointLoaderTakesVPredictionAndTheClipLayerFromTheConfig() throws Exception {
+        Path configs = Files.createDirectories(base.resolve("models/configs"));
+        Files.writeString(configs.resolve("v_config.yaml"), """
+                model:
+                  target: ldm.models.diffusion.ddpm.LatentDiffusion
+                  params:
+                    parameterization: "v"
+                    cond_stage_config:
+                      target: ldm.modules.encoders.modules.FrozenOpenCLIPEmbedder
+                      params:
+                        layer: "penultimate"
+                """);
+        Files.writeString(configs.resolve("layer_config.yaml"), """
+                model:
+                  params:
+                    cond_stage_config:
+                      params:
+                        layer: "hidden"
+                        layer_idx: -3
+                """);
+        Files.writeString(configs.resolve("broken.yaml"), "model:\n  params:\n    scale_factor: 0.18215\n");
+        List<Object> v = run("CheckpointLoader", Map.of("config_name", "v_config.yaml", "ckpt_name", EPS_NAME));
+        ModelHandle model = (ModelHandle) v.get(0);
+        assertThat(model.architecture().prediction()).as("the weights say eps").isEqualTo(Prediction.EPS);
+        assertThat(model.options().modelSampling())
+                .isEqualTo(DiscreteParameterisation.of(DiscreteParameterisation.Kind.V_PREDICTION, false));
+        assertThat(((ClipHandle) v.get(1)).lastLayer()).isNull();
+        List<Object> layer = run("CheckpointLoader", Map.of("config_name", "layer_config.yaml", "ckpt_name", EPS_NAME));
+        assertThat(((ModelHandle) layer.get(0)).options().modelSampling()).isNull();
+        assertThat(((ClipHandle) layer.get(1)).lastLayer()).isEqualTo(-3);
+        assertThatThrownBy(() -> run("CheckpointLoader", Map.of("config_name", "broken.yaml", "ckpt_name", EPS_NAME)))
+                .isInstanceOf(PyError.class).hasMessageContaining("'cond_stage_config'");
     }
 
     private static void requireTokenizer() {
