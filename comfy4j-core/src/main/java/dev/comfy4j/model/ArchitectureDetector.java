@@ -1,6 +1,8 @@
 package dev.comfy4j.model;
 
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +22,11 @@ import java.util.function.Function;
  *       projections SD2; an {@code adm} embedding with depths [0,0,2,2,10,10] is SDXL, with
  *       [0,0,4,4,4,4,0,0] the refiner. {@link ModelArchitecture#standardSize()} tells whether the widths
  *       are the production ones, which is what ComfyUI's exact match demands;</li>
- *   <li>SD2 is v-prediction when the std of {@code output_blocks.11.1.transformer_blocks.0.norm1.bias}
- *       exceeds 0.09 (ComfyUI's heuristic); SDXL when the file has a {@code v_pred} key.</li>
+ *   <li>SD2 (4 input channels; inpainting UNets stay eps) is v-prediction when the population std of
+ *       {@code output_blocks.11.1.transformer_blocks.0.norm1.bias} exceeds 0.09 (ComfyUI's {@code SD20.model_type}
+ *       heuristic, compared in the tensor's dtype as torch does); SDXL when the file has a {@code v_pred} key.</li>
+ *   <li>SD2.1 unCLIP (an extra 1536- or 2048-wide image embedding) and the SD x4 upscaler are recognised and
+ *       refused by name: comfy4j does not run them yet.</li>
  * </ol>
  */
 public final class ArchitectureDetector {
@@ -50,6 +55,14 @@ public final class ArchitectureDetector {
         ModelFamily family;
         if (c.admInChannels() == null) {
             family = c.useLinearInTransformer() ? ModelFamily.SD2 : ModelFamily.SD1;
+            if (family == ModelFamily.SD2 && c.inChannels() == 7) {
+                throw new UnknownArchitectureException("the SD x4 upscaler (ComfyUI's SD_X4Upscaler: a 7-channel input"
+                        + " UNet with a noise-level class embedding) is not supported yet: " + c);
+            }
+        } else if (c.useLinearInTransformer() && Integer.valueOf(1024).equals(c.contextDim())
+                && (c.admInChannels() == 1536 || c.admInChannels() == 2048)) {
+            throw new UnknownArchitectureException("unCLIP checkpoints (ComfyUI's " + (c.admInChannels() == 1536 ? "SD21UnclipL"
+                    : "SD21UnclipH") + ": SD2.1 with a " + c.admInChannels() + "-wide image embedding) are not supported yet: " + c);
         } else if (c.useLinearInTransformer() && c.transformerDepth().equals(SDXL_DEPTHS)) {
             family = ModelFamily.SDXL;
         } else if (c.useLinearInTransformer() && c.transformerDepth().equals(REFINER_DEPTHS)) {
@@ -67,16 +80,29 @@ public final class ArchitectureDetector {
             Function<String, Tensor> values) {
         if (family == ModelFamily.SD2 && c.inChannels() == 4 && values != null) {
             Tensor bias = values.apply(prefix + "output_blocks.11.1.transformer_blocks.0.norm1.bias");
-            if (bias != null) {
-                try (Tensor std = bias.to(dev.comfy4j.tensor.DType.F32).std(false)) {
-                    if (std.item() > 0.09) return Prediction.V_PREDICTION;
-                }
-            }
+            if (bias != null && populationStd(bias) > roundedLike(0.09, bias)) return Prediction.V_PREDICTION;
         }
         if ((family == ModelFamily.SDXL || family == ModelFamily.SDXL_REFINER) && shapes.containsKey("v_pred")) {
             return Prediction.V_PREDICTION;
         }
         return Prediction.EPS;
+    }
+
+    /**
+     * {@code torch.std(t, unbiased=False)} as ComfyUI gets it: accumulated in float32 and returned in the
+     * tensor's own dtype (an fp16 checkpoint gives an fp16 std).
+     */
+    private static double populationStd(Tensor t) {
+        try (TensorScope ignored = TensorScope.open()) {
+            return t.to(DType.F32).std(false).to(t.dtype()).to(DType.F32).item();
+        }
+    }
+
+    /** A Python float compared with a tensor is taken in the tensor's dtype first (torch's type promotion). */
+    private static double roundedLike(double value, Tensor t) {
+        try (TensorScope ignored = TensorScope.open()) {
+            return Tensor.fromFloats(new float[]{(float) value}, 1).to(t.dtype()).to(DType.F32).item();
+        }
     }
 
     private static List<String> textEncoders(ModelFamily family, Map<String, long[]> shapes) {

@@ -19,6 +19,8 @@ public final class StateDict implements AutoCloseable {
     private final Map<String, String> metadata;
     private final List<AutoCloseable> backing;
     private final boolean ownsTensors;
+    /** Where a {@link #recording} view notes the keys {@link #get} hands out; null otherwise. */
+    private final Set<String> reads;
     private boolean closed;
 
     StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing) {
@@ -27,6 +29,12 @@ public final class StateDict implements AutoCloseable {
 
     private StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing,
                       boolean ownsTensors) {
+        this(tensors, metadata, backing, ownsTensors, null);
+    }
+
+    private StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing,
+                      boolean ownsTensors, Set<String> reads) {
+        this.reads = reads;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Map.copyOf(metadata);
         this.backing = List.copyOf(backing);
@@ -64,6 +72,14 @@ public final class StateDict implements AutoCloseable {
         return new StateDict(view, base.metadata, List.of(), false);
     }
 
+    /**
+     * A view of {@code base} that adds to {@code reads} every key {@link #get} hands out: which weights a
+     * model built from it used, to find a file's unused ("unexpected") keys. It owns nothing.
+     */
+    public static StateDict recording(StateDict base, Set<String> reads) {
+        return new StateDict(base.tensors, base.metadata, List.of(), false, reads);
+    }
+
     public Set<String> keys() {
         return tensors.keySet();
     }
@@ -75,7 +91,9 @@ public final class StateDict implements AutoCloseable {
     /** The tensor named {@code key}; null when absent. */
     public Tensor get(String key) {
         if (closed) throw new IllegalStateException("state dict is closed");
-        return tensors.get(key);
+        Tensor t = tensors.get(key);
+        if (reads != null && t != null) reads.add(key);
+        return t;
     }
 
     public Map<String, Tensor> tensors() {

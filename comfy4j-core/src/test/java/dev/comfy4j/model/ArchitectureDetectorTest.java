@@ -83,6 +83,52 @@ class ArchitectureDetectorTest {
     }
 
     /**
+     * fp16 stores 0.09 as 0.0900269: a bias of +-0.09 in fp16 has exactly that std, which torch compares with
+     * 0.09 taken in fp16 too (the same number), so it is not greater: eps, where a float32 comparison would say v.
+     */
+    @Test
+    void theStdIsComparedInTheBiasDtype() throws Exception {
+        Map<String, long[]> shapes = SdLayouts.sd2Unet(320, 1024);
+        String key = "output_blocks.11.1.transformer_blocks.0.norm1.bias";
+        float[] v = new float[320];
+        for (int i = 0; i < v.length; i++) v[i] = i % 2 == 0 ? 0.09f : -0.09f;
+        try (Tensor f16 = Tensor.fromFloats(v, 320).to(DType.F16); Tensor f32 = Tensor.fromFloats(v, 320);
+             Tensor wider = Tensor.fromFloats(v, 320).mul(1.001).to(DType.F16)) {
+            assertThat(f16.to(DType.F32).toFloatArray()[0]).isEqualTo(1475f / 16384f);
+            assertThat(ArchitectureDetector.detect(shapes, k -> k.equals(key) ? f16 : null).prediction()).isEqualTo(Prediction.EPS);
+            assertThat(ArchitectureDetector.detect(shapes, k -> k.equals(key) ? f32 : null).prediction()).isEqualTo(Prediction.EPS);
+            assertThat(ArchitectureDetector.detect(shapes, k -> k.equals(key) ? wider : null).prediction())
+                    .isEqualTo(Prediction.V_PREDICTION);
+        }
+    }
+
+    @Test
+    void unclipAndTheX4UpscalerAreRefusedByComfyUisNames() {
+        for (int adm : new int[]{1536, 2048}) {
+            Map<String, long[]> unclip = new LinkedHashMap<>(SdLayouts.sd2Unet(320, 1024));
+            unclip.put("label_emb.0.0.weight", new long[]{1280, adm});
+            unclip.put("label_emb.0.0.bias", new long[]{1280});
+            assertThatThrownBy(() -> ArchitectureDetector.detect(unclip, null)).isInstanceOf(UnknownArchitectureException.class)
+                    .hasMessageContaining(adm == 1536 ? "SD21UnclipL" : "SD21UnclipH").hasMessageContaining("not supported");
+        }
+        Map<String, long[]> upscaler = new LinkedHashMap<>(SdLayouts.sd2Unet(256, 1024));
+        upscaler.put("input_blocks.0.0.weight", new long[]{256, 7, 3, 3});
+        assertThatThrownBy(() -> ArchitectureDetector.detect(upscaler, null)).isInstanceOf(UnknownArchitectureException.class)
+                .hasMessageContaining("SD_X4Upscaler");
+    }
+
+    @Test
+    void sd2InSgmLayoutNamesItsTextEncoderPrefix() throws Exception {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        SdLayouts.sd2Unet(64, 64).forEach((k, v) -> shapes.put("model.diffusion_model." + k, v));
+        shapes.put("conditioner.embedders.0.model.token_embedding.weight", new long[]{49408, 64});
+        ModelArchitecture a = ArchitectureDetector.detect(shapes, null);
+        assertThat(a.family()).isEqualTo(ModelFamily.SD2);
+        assertThat(a.standardSize()).isFalse();
+        assertThat(a.textEncoderPrefixes()).containsExactly("conditioner.embedders.0.model.");
+    }
+
+    /**
      * The real SD1.5 layout, from the header alone: the same keys, shapes and metadata as
      * shared/tools/make_random_sd15.py writes, without the 2 GB of data.
      */

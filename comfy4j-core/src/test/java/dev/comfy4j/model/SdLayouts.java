@@ -259,6 +259,29 @@ public final class SdLayouts {
         return sorted(s.map);
     }
 
+    /**
+     * Widths of an SD2.x layout (OpenCLIP ViT-H: MLP 4x the width; the context is its width).
+     * {@link #SD21} is the real one: 320-wide UNet, 24 layers of 1024, VAE 128.
+     */
+    public record Sd2Sizes(int modelChannels, int clipWidth, int clipLayers, int vocab, int vaeChannels) {
+        public static final Sd2Sizes SD21 = new Sd2Sizes(320, 1024, 24, 49408, 128);
+    }
+
+    /**
+     * An SD2.x checkpoint in the LDM layout (as v2-1_768-ema-pruned.safetensors): UNet with linear
+     * projections and 64-wide heads, the VAE, and the OpenCLIP ViT-H text tower under
+     * {@code cond_stage_model.model.} in the open_clip layout, its {@code logit_scale} (a 0-d tensor) included.
+     */
+    public static Map<String, long[]> sd2(Sd2Sizes z) {
+        Shapes s = new Shapes();
+        unet(s, "model.diffusion_model.", z.modelChannels(), z.clipWidth(), new int[]{1, 2, 4, 4}, new int[]{1, 1, 1, 0}, 1,
+                true, null);
+        vae(s, z.vaeChannels());
+        openClip(s, "cond_stage_model.model.", z.clipWidth(), z.clipLayers(), z.vocab());
+        s.map.put("cond_stage_model.model.logit_scale", new long[0]);
+        return sorted(s.map);
+    }
+
     /** An SD2.x checkpoint's UNet (linear projections, no extra embedding) with a bare prefix, for detection. */
     public static Map<String, long[]> sd2Unet(int modelChannels, int context) {
         Shapes s = new Shapes();

@@ -44,6 +44,15 @@ public final class Clip {
     }
 
     /**
+     * SD2.x's encoder ({@code SD2ClipHModel}, OpenCLIP ViT-H): the penultimate layer by default
+     * ({@code layer="hidden", layer_idx=-2}) through the final layer norm ({@code layer_norm_hidden_state}
+     * keeps its default, True); the tokenizer should be {@link Sd1Tokenizer#forClipH()}.
+     */
+    public static Clip sd2Encoder(Sd1Tokenizer tokenizer, ClipTextModel model) {
+        return new Clip(tokenizer, model, -2, true);
+    }
+
+    /**
      * A clone that encodes with the output of layer {@code layer} (CLIPSetLastLayer's
      * {@code stop_at_clip_layer}: -1 is the last layer, -2 the one before, ...), through the final
      * layer norm unless this is an SDXL encoder. The pooled output always comes from the last layer,

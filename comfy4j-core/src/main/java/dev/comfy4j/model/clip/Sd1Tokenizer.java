@@ -51,6 +51,15 @@ public final class Sd1Tokenizer {
         return new Sd1Tokenizer(tokenizer, embeddingDirectories, "clip_g", 0);
     }
 
+    /**
+     * ComfyUI's {@code SD2ClipHTokenizer} (SD2.x's OpenCLIP ViT-H): the same vocabulary and rules, padded
+     * with 0 ({@code pad_with_end=False}). It passes no {@code embedding_key}, so embedding files are read
+     * under SDTokenizer's default key, {@code clip_l}, as ComfyUI 0.3.64 does.
+     */
+    public Sd1Tokenizer forClipH() {
+        return new Sd1Tokenizer(tokenizer, embeddingDirectories, "clip_l", 0);
+    }
+
     public ClipTokenizer clipTokenizer() {
         return tokenizer;
     }

@@ -11,6 +11,7 @@ import dev.comfy4j.model.control.ControlNetFiles;
 import dev.comfy4j.model.control.ControlNetFormat;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
+import dev.comfy4j.model.clip.Sd2TextEncoder;
 import dev.comfy4j.model.vae.AutoencoderKL;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Device;
@@ -51,6 +52,7 @@ public final class Checkpoints {
                 clipPrefix = ClipTextModel.CHECKPOINT_PREFIX;
             }
             if (arch.family() == ModelFamily.SDXL) clipPrefix = sdxlClipPrefix(file, sd);
+            if (arch.family() == ModelFamily.SD2) clipPrefix = Sd2TextEncoder.prefixIn(sd.keys());
             hasVae = arch.vaePrefix() != null;
         }
         ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);

@@ -11,6 +11,7 @@ import dev.comfy4j.model.clip.Clip;
 import dev.comfy4j.model.clip.ClipOutput;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
+import dev.comfy4j.model.clip.Sd2TextEncoder;
 import dev.comfy4j.model.clip.SdxlClip;
 import dev.comfy4j.model.clip.SdxlTokenizer;
 import dev.comfy4j.model.clip.SdxlTokens;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * SDXL the handle also stands for the OpenCLIP ViT-bigG of the same file ({@value #SDXL_CLIP_G_PREFIX}).
  *
  * @param patches the LoRA files and merges applied to the encoder's weights
- * @param family the model family the encoder belongs to (SD1's CLIP-L and SDXL's pair encode today)
+ * @param family the model family the encoder belongs to (SD1's CLIP-L, SD2's OpenCLIP ViT-H and SDXL's pair encode today)
  * @param tokenizer supplied lazily: the vocabulary is read (or downloaded) on the first encode
  */
 public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFamily family,
@@ -60,15 +61,16 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     }
 
     /**
-     * {@code CLIPTextEncode}: conditioning [1, 77*chunks, 768] and pooled [1, 768] for SD1, [.., 2048]
-     * and [1, 1280] for SDXL, in the caller's scope.
+     * {@code CLIPTextEncode}: conditioning [1, 77*chunks, 768] and pooled [1, 768] for SD1, [.., 1024] and
+     * [1, 1024] for SD2 (OpenCLIP ViT-H), [.., 2048] and [1, 1280] for SDXL, in the caller's scope.
      */
     public ClipOutput encode(String text) throws Exception {
         if (family == ModelFamily.SDXL) return encodeSdxl(sdxlTokenizer().tokenizeWithWeights(text));
-        requireSd1("encoding with");
+        if (family != ModelFamily.SD2) requireSd1("encoding with");
         Sd1Tokenizer tok = tokenizer.get();
         try (var lease = acquire()) {
-            Clip clip = new Clip(tok, lease.model().get());
+            Clip clip = family == ModelFamily.SD2 ? Sd2TextEncoder.encoder(tok, lease.model().get())
+                    : new Clip(tok, lease.model().get());
             if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
             return clip.encode(text);
         }
@@ -100,7 +102,7 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
 
     private void requireSd1(String what) {
         if (family == ModelFamily.SD1) return;
-        String supported = what.startsWith("LoRA") ? "SD1.x CLIP-L is" : "SD1.x CLIP-L and SDXL are";
+        String supported = what.startsWith("LoRA") ? "SD1.x CLIP-L is" : "SD1.x CLIP-L, SD2.x and SDXL are";
         throw new PyError("RuntimeError", "ERROR: " + what + " the text encoder of " + family.comfyName() + " models (in "
                 + file.getFileName() + ") " + (what.startsWith("LoRA") ? "are" : "is") + " not supported yet; " + supported);
     }
@@ -115,7 +117,8 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     public ModelManager.Lease<LoadedComponent<ClipTextModel>> acquire() throws Exception {
         // The weights stay fp16 and are widened per layer at compute time (ComfyUI's manual cast).
         return ComponentLoads.acquire(manager, "CLIP", file, prefix, 1.0, this,
-                weights -> ClipTextModel.fromStateDict(weights, prefix));
+                weights -> family == ModelFamily.SD2 ? Sd2TextEncoder.load(weights, prefix)
+                        : ClipTextModel.fromStateDict(weights, prefix));
     }
 
     @Override

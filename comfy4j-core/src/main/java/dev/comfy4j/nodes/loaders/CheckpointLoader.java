@@ -1,6 +1,11 @@
 package dev.comfy4j.nodes.loaders;
 
+import dev.comfy4j.model.options.DiscreteParameterisation;
+import dev.comfy4j.model.options.Parameterisation;
 import dev.comfy4j.model.sd.Checkpoints;
+import dev.comfy4j.model.sd.ClipHandle;
+import dev.comfy4j.model.sd.LdmConfig;
+import dev.comfy4j.model.sd.ModelHandle;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeContext;
 import dev.comfy4j.nodes.NodeInputs;
@@ -11,8 +16,9 @@ import dev.comfy4j.nodes.Output;
 
 /**
  * CheckpointLoader (deprecated in ComfyUI): a checkpoint with an LDM config file of
- * {@code models/configs}. The config must exist; the architecture comes from the weights, as it does
- * for ComfyUI's own loader for every config it ships (see docs/compatibility.md).
+ * {@code models/configs}. As in ComfyUI 0.3.64 the architecture comes from the weights; the config then
+ * adds what {@link LdmConfig} reads: v-prediction ({@code parameterization: "v"}, SD2.x's
+ * {@code v2-inference-v.yaml}) and the CLIP layer ({@code cond_stage_config.params.layer_idx}).
  */
 public final class CheckpointLoader implements Node {
     private final NodeServices services;
@@ -37,9 +43,18 @@ public final class CheckpointLoader implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        ModelFileInputs.require(services.folders(), "configs", in.string("config_name"));
+        var config = ModelFileInputs.require(services.folders(), "configs", in.string("config_name"));
         var file = ModelFileInputs.require(services.folders(), "checkpoints", in.string("ckpt_name"));
         Checkpoints.Components c = services.checkpoints().checkpoint(file);
-        return NodeResult.of(c.model(), c.clip(), c.vae());
+        LdmConfig ldm = LdmConfig.read(config);
+        ModelHandle model = c.model();
+        if (ldm.vPrediction()) {
+            // ComfyUI's object patch of model_sampling: the checkpoint's discrete schedule, v-prediction
+            Parameterisation v = DiscreteParameterisation.of(DiscreteParameterisation.Kind.V_PREDICTION, false);
+            model = model.withOptions(model.options().withModelSampling(v));
+        }
+        ClipHandle clip = c.clip();
+        if (ldm.clipLayerIdx() != null && clip != null) clip = clip.withLastLayer(ldm.clipLayerIdx());
+        return NodeResult.of(model, clip, c.vae());
     }
 }
