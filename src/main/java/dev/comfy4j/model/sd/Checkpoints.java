@@ -54,7 +54,9 @@ public final class Checkpoints {
             hasVae = arch.vaePrefix() != null;
         }
         ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
-        ClipHandle clip = clipPrefix == null ? null : new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
+        ClipHandle clip = clipPrefix == null ? null : arch.family() == ModelFamily.SDXL
+                ? ClipHandle.sdxl(manager, file, clipPrefix, new ClipHandle.ClipGSource(file, ClipHandle.SDXL_CLIP_G_PREFIX), tokenizer)
+                : new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
         VaeHandle vae = hasVae ? new VaeHandle(manager, file, arch.vaePrefix()) : null;
         return new Components(model, clip, vae);
     }
