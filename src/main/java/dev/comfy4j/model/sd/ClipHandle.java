@@ -55,6 +55,15 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
         return new ClipHandle(manager, file, prefix, ModelFamily.SDXL, tokenizer, null, WeightPatches.NONE, clipG);
     }
 
+    /**
+     * The SDXL refiner's text encoder: CLIP-G alone ({@code SDXLRefinerClipModel}), from a refiner checkpoint or
+     * a CLIP-G file given to CLIPLoader. Its cond is 1280 wide.
+     */
+    public static ClipHandle refiner(ModelManager manager, ClipGSource clipG, Supplier<Sd1Tokenizer> tokenizer) {
+        return new ClipHandle(manager, clipG.file(), clipG.prefix(), ModelFamily.SDXL_REFINER, tokenizer, null,
+                WeightPatches.NONE, clipG);
+    }
+
     /** A clone encoding with the output of {@code layer} (-1 the last); shares the weights. */
     public ClipHandle withLastLayer(int layer) {
         return new ClipHandle(manager, file, prefix, family, tokenizer, layer, patches, clipG);
@@ -76,15 +85,16 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
 
     /** The text encoders whose weights patches reach: this CLIP-L, and SDXL's CLIP-G beside it. */
     public List<PatchableComponent> encoders() {
+        if (family == ModelFamily.SDXL_REFINER) return List.of(clipGEncoder());
         return clipG == null ? List.of(this) : List.of(this, clipGEncoder());
     }
 
     /**
      * {@code CLIPTextEncode}: conditioning [1, 77*chunks, 768] and pooled [1, 768] for SD1, [.., 2048]
-     * and [1, 1280] for SDXL, in the caller's scope.
+     * and [1, 1280] for SDXL, [.., 1280] and [1, 1280] for the SDXL refiner, in the caller's scope.
      */
     public ClipOutput encode(String text) throws Exception {
-        if (family == ModelFamily.SDXL) return encodeSdxl(sdxlTokenizer().tokenizeWithWeights(text));
+        if (clipG != null) return encodeSdxl(sdxlTokenizer().tokenizeWithWeights(text));
         requireSd1("encoding with");
         Sd1Tokenizer tok = tokenizer.get();
         try (var lease = acquire()) {
@@ -99,18 +109,28 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
         return family == ModelFamily.SDXL;
     }
 
-    /** The SDXL tokenizer of this CLIP (the g and l streams); the CLIP must be SDXL's. */
+    /** The SDXL tokenizer of this CLIP (the g and l streams); the CLIP must be SDXL's (base or refiner). */
     public SdxlTokenizer sdxlTokenizer() {
-        if (!isSdxl()) {
+        if (clipG == null) {
             throw new PyError("RuntimeError", "ERROR: this node needs an SDXL CLIP (CLIP-L and CLIP-G); "
                     + file.getFileName() + " holds the text encoder of " + family.comfyName() + " models");
         }
         return new SdxlTokenizer(tokenizer.get());
     }
 
-    /** SDXL's encoding of prepared g and l token streams: cond [1, 77*chunks, 2048], pooled [1, 1280]. */
+    /**
+     * SDXL's encoding of prepared g and l token streams: cond [1, 77*chunks, 2048], pooled [1, 1280]; the
+     * refiner encodes the g stream alone (cond 1280 wide).
+     */
     public ClipOutput encodeSdxl(SdxlTokens tokens) throws Exception {
         SdxlTokenizer tok = sdxlTokenizer();
+        if (family == ModelFamily.SDXL_REFINER) {
+            try (var g = acquireClipG()) {
+                Clip clip = Clip.sdxlEncoder(tok.g(), g.model().get());
+                if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
+                return clip.encodeFromTokens(tokens.g());
+            }
+        }
         try (var l = acquire(); var g = acquireClipG()) {
             SdxlClip clip = new SdxlClip(tok, l.model().get(), g.model().get());
             if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
@@ -124,7 +144,7 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     }
 
     private void requireSd1OrSdxl(String what) {
-        if (family == ModelFamily.SD1 || family == ModelFamily.SDXL) return;
+        if (family == ModelFamily.SD1 || family == ModelFamily.SDXL || family == ModelFamily.SDXL_REFINER) return;
         throw unsupported(what, "SD1.x CLIP-L and SDXL are");
     }
 
@@ -135,7 +155,7 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
 
     /** SDXL's OpenCLIP ViT-bigG, with this CLIP's patches. */
     private ClipGEncoder clipGEncoder() {
-        return new ClipGEncoder(manager, clipG.file(), clipG.prefix(), patches, true);
+        return new ClipGEncoder(manager, clipG.file(), clipG.prefix(), patches, family != ModelFamily.SDXL_REFINER);
     }
 
     /** SDXL's OpenCLIP ViT-bigG, for the duration of one computation; weights stay fp16. */
