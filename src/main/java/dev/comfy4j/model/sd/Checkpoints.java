@@ -16,6 +16,7 @@ import dev.comfy4j.model.vae.AutoencoderKL;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Device;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -88,7 +89,15 @@ public final class Checkpoints {
     /** {@code comfy.sd.load_diffusion_model}: a UNet-only file (or the UNet of a checkpoint). */
     public ModelHandle diffusionModel(Path file) throws Exception {
         try (var lease = manager.checkpoint(file)) {
-            ModelArchitecture arch = detect(file, lease.model().stateDict());
+            StateDict sd = lease.model().stateDict();
+            if (DiffusersUnetFiles.isDiffusersUnet(sd.keys())) {
+                // ComfyUI renames a diffusers UNet to its LDM names (unet_to_diffusers); here a renamed view does.
+                Map<String, String> names = DiffusersUnetFiles.ldmNames(sd.shapes());
+                try (StateDict ldm = StateDict.renamed(sd, names)) {
+                    return ModelHandle.diffusers(manager, file, detect(file, ldm), device, names);
+                }
+            }
+            ModelArchitecture arch = detect(file, sd);
             return new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
         }
     }

@@ -2,6 +2,8 @@ package dev.comfy4j.nodes.model;
 
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.UnetConfig;
+import dev.comfy4j.model.patch.LoraKeyMap;
 import dev.comfy4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +37,23 @@ final class SdxlSplitFiles {
     /** The UNet alone, its keys without {@code model.diffusion_model.}. */
     static void unet(StateDict ckpt, Path out) throws IOException {
         write(ckpt, UNET, "", out);
+    }
+
+    /**
+     * The UNet under diffusers' names, from ComfyUI's table ({@code unet_to_diffusers}, which LoRA and ControlNet
+     * loading already use and test); the loader under test must find the block structure from the names alone.
+     */
+    static void diffusersUnet(StateDict ckpt, UnetConfig config, Path out) throws IOException {
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, String> e : LoraKeyMap.DiffusersUnetKeys.map(config).entrySet()) {
+            Tensor t = ckpt.get(UNET + e.getValue());
+            if (t != null && entries.stream().noneMatch(x -> x.name().equals(e.getKey()))) {
+                // class_embedding and add_embedding both name label_emb: SDXL's files use add_embedding.
+                if (e.getKey().startsWith("class_embedding.")) continue;
+                entries.add(SafetensorsWriter.Entry.of(e.getKey(), t));
+            }
+        }
+        SafetensorsWriter.write(out, entries, Map.of());
     }
 
     /** CLIP-G as Hugging Face's CLIPTextModelWithProjection saves it. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * UNETLoader on an SDXL UNet-only file: the random SDXL checkpoint's UNet written to the test's
  * {@code models/diffusion_models} with its keys stripped of {@code model.diffusion_model.} (the layout of
  * downloadable UNet files). The MODEL is detected as SDXL and one UNet call gives bit for bit the output of the
- * checkpoint's MODEL.
+ * checkpoint's MODEL. The same for the UNet in the diffusers layout, which UNETLoader renames to the LDM layout.
  */
 class SdxlUnetLoaderTest {
     @TempDir static Path base;
@@ -68,6 +68,49 @@ class SdxlUnetLoaderTest {
             float[] expected = call(fromCheckpoint, x, t, context, y);
             float[] got = call(unetOnly, x, t, context, y);
             assertThat(got).hasSize(4 * 16 * 16).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void aDiffusersUnetFileIsRenamedAndDenoisesAsTheCheckpoint() throws Exception {
+        var fromCheckpoint = (ModelHandle) run("CheckpointLoaderSimple", Map.of("ckpt_name", TestCheckpoints.SDXL_NAME)).getFirst();
+        Path diffusers = base.resolve("models/diffusion_models/diffusion_pytorch_model.safetensors");
+        try {
+            try (var lease = services.models().checkpoint(fromCheckpoint.file())) {
+                SdxlSplitFiles.diffusersUnet(lease.model().stateDict(), fromCheckpoint.architecture().unet(), diffusers);
+            }
+            var loaded = (ModelHandle) run("UNETLoader", Map.of("unet_name", diffusers.getFileName().toString(),
+                    "weight_dtype", "default")).getFirst();
+            assertThat(loaded.architecture().family()).isEqualTo(ModelFamily.SDXL);
+            assertThat(loaded.architecture().unet()).isEqualTo(fromCheckpoint.architecture().unet());
+            // diffusers' SDXL names, from its UNet2DConditionModel layout, beside their LDM names.
+            assertThat(loaded.ldmNames())
+                    .containsEntry("input_blocks.4.1.transformer_blocks.1.attn1.to_q.weight",
+                            "down_blocks.1.attentions.0.transformer_blocks.1.attn1.to_q.weight")
+                    .containsEntry("input_blocks.8.1.transformer_blocks.9.ff.net.2.weight",
+                            "down_blocks.2.attentions.1.transformer_blocks.9.ff.net.2.weight")
+                    .containsEntry("label_emb.0.0.weight", "add_embedding.linear_1.weight")
+                    .containsEntry("output_blocks.2.2.conv.weight", "up_blocks.0.upsamplers.0.conv.weight")
+                    .containsEntry("output_blocks.8.0.skip_connection.weight", "up_blocks.2.resnets.2.conv_shortcut.weight")
+                    .containsEntry("middle_block.2.out_layers.3.weight", "mid_block.resnets.1.conv2.weight")
+                    .hasSize(unetWeights(fromCheckpoint));
+            Random random = new Random(5);
+            try (TensorScope ignored = TensorScope.open()) {
+                Tensor x = Tensor.fromFloats(gaussian(random, 4 * 8 * 16), 1, 4, 8, 16);
+                Tensor context = Tensor.fromFloats(gaussian(random, 77 * 2048), 1, 77, 2048);
+                Tensor y = Tensor.fromFloats(gaussian(random, 2816), 1, 2816);
+                Tensor t = Tensor.fromFloats(new float[] {87f}, 1);
+                assertThat(call(loaded, x, t, context, y)).containsExactly(call(fromCheckpoint, x, t, context, y));
+            }
+        } finally {
+            Files.deleteIfExists(diffusers);
+        }
+    }
+
+    /** How many weights the checkpoint's UNet has: a diffusers file must name every one. */
+    private static int unetWeights(ModelHandle model) throws Exception {
+        try (var lease = services.models().checkpoint(model.file())) {
+            return (int) lease.model().stateDict().keys().stream().filter(k -> k.startsWith(model.prefix())).count();
         }
     }
 
