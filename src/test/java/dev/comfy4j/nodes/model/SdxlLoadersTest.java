@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.sd.ClipHandle;
-import dev.comfy4j.model.sd.ModelHandle;
 import dev.comfy4j.nodes.Node;
 import dev.comfy4j.nodes.NodeCatalogue;
 import dev.comfy4j.nodes.NodeInputs;
@@ -134,10 +133,5 @@ class SdxlLoadersTest {
     static List<Object> run(String type, Map<String, Object> inputs) throws Exception {
         Node node = nodes.get(type).factory().get();
         return node.execute(NodeInputs.of(inputs), new RecordingContext()).values();
-    }
-
-    @SuppressWarnings("unused")
-    private static ModelHandle model() {
-        return (ModelHandle) checkpoint.get(0);
     }
 }

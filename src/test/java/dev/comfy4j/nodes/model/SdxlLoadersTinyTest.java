@@ -2,10 +2,7 @@ package dev.comfy4j.nodes.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.comfy4j.engine.SharedFiles;
 import dev.comfy4j.model.ModelFamily;
-import dev.comfy4j.model.SdLayouts;
-import dev.comfy4j.model.TinyCheckpoints;
 import dev.comfy4j.model.sd.ClipHandle;
 import dev.comfy4j.model.sd.ModelHandle;
 import dev.comfy4j.nodes.Node;
@@ -15,29 +12,26 @@ import dev.comfy4j.nodes.NodeRegistry;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.support.TestServices;
-import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SDXL loaders on a tiny random SDXL checkpoint (a few MB, so they run wherever the 6.9 GB one is absent): its
- * CLIP-G has 32 layers, as ComfyUI's detection of a CLIP-G file demands. DualCLIPLoader on the split text encoders
+ * The SDXL loaders on a tiny random SDXL checkpoint ({@link TinySdxl}, so they run wherever the 6.9 GB one is
+ * absent). DualCLIPLoader on the split text encoders
  * (CLIP-G in both layouts) encodes bit for bit as the checkpoint's CLIP, a CLIP-G alone is the refiner's CLIP (the g
  * half), and UNETLoader's UNet-only and diffusers files denoise bit for bit as the checkpoint's UNet.
  */
 class SdxlLoadersTinyTest {
-    private static final String CKPT = "tiny_sdxl.safetensors";
+    private static final String CKPT = TinySdxl.NAME;
     @TempDir static Path base;
     private static NodeServices services;
     private static NodeRegistry nodes;
@@ -45,20 +39,9 @@ class SdxlLoadersTinyTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path tokenizer = SharedFiles.require("data/clip-vit-l-14-tokenizer").toAbsolutePath();
-        Path encoders = Files.createDirectories(base.resolve("models/text_encoders"));
-        for (String name : new String[] {"vocab.json", "merges.txt"}) Files.copy(tokenizer.resolve(name), encoders.resolve(name));
-        Map<String, long[]> shapes = new TreeMap<>(SdLayouts.sdxl(new SdLayouts.XlSizes(64, 64, 64, 12, 49408, 32)));
-        String g = SdxlSplitFiles.G + "transformer.resblocks.";
-        Map<String, long[]> more = new LinkedHashMap<>();
-        shapes.forEach((k, v) -> {
-            if (k.startsWith(g + "0.")) {
-                for (int i = 12; i < 32; i++) more.put(g + i + "." + k.substring((g + "0.").length()), v);
-            }
-        });
-        shapes.putAll(more);
-        Path ckpt = TinyCheckpoints.write(Files.createDirectories(base.resolve("models/checkpoints")).resolve(CKPT),
-                shapes, DType.F16, 11, Map.of());
+        TinySdxl.layOut(base);
+        Path ckpt = base.resolve("models/checkpoints").resolve(CKPT);
+        Path encoders = base.resolve("models/text_encoders");
         services = TestServices.over(base);
         nodes = NodeCatalogue.registry(services);
         checkpoint = run("CheckpointLoaderSimple", Map.of("ckpt_name", CKPT));
