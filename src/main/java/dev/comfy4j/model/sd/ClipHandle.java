@@ -9,6 +9,7 @@ import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightPatch;
 import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.model.clip.Clip;
+import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipOutput;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
