@@ -35,7 +35,10 @@ public final class ModelFiles {
     public static StateDict loadStateDict(Path path) throws ModelFileException {
         byte[] head = head(path);
         if (startsWith(head, ZIP_MAGIC)) return TorchCheckpointReader.read(path);
-        if (head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] <= 5) {
+        // A pickle starts 0x80 <protocol>; so does a safetensors file whose header length ends in 0x80 (its JSON
+        // header then starts at byte 8).
+        boolean safetensorsHeader = head.length > 8 && head[8] == '{';
+        if (head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] <= 5 && !safetensorsHeader) {
             throw new ModelFileException(path, "is in PyTorch's legacy (pre-1.6) format, which is not supported;"
                     + " re-save it with a current torch.save or convert it to safetensors");
         }

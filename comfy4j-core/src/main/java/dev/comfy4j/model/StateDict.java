@@ -80,6 +80,16 @@ public final class StateDict implements AutoCloseable {
         return new StateDict(base.tensors, base.metadata, List.of(), false, reads);
     }
 
+    /**
+     * A view of {@code base} under other names whose tensors may also be views made from the base's (a
+     * slice, a transpose): {@code tensors} maps each name to a tensor of the base or to one of {@code owned},
+     * which the view owns and closes. The base must stay open while the view is used.
+     */
+    public static StateDict view(StateDict base, Map<String, Tensor> tensors, List<Tensor> owned) {
+        for (Tensor t : owned) t.escapeScope();
+        return new StateDict(tensors, base.metadata, List.<AutoCloseable>copyOf(owned), false);
+    }
+
     public Set<String> keys() {
         return tensors.keySet();
     }

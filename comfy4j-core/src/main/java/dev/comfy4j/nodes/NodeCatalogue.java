@@ -79,6 +79,7 @@ import dev.comfy4j.nodes.controlnet.ControlNetApplyAdvanced;
 import dev.comfy4j.nodes.controlnet.ControlNetInpaintingAliMamaApply;
 import dev.comfy4j.nodes.controlnet.SetUnionControlNetType;
 import dev.comfy4j.nodes.loaders.CLIPLoader;
+import dev.comfy4j.nodes.loaders.DualCLIPLoader;
 import dev.comfy4j.nodes.loaders.ControlNetLoader;
 import dev.comfy4j.nodes.loaders.HypernetworkLoader;
 import dev.comfy4j.nodes.loaders.LoraLoader;
@@ -219,6 +220,7 @@ public final class NodeCatalogue {
         r.register(LoraLoader::withClip);
         r.register(CLIPLoader::new);
         r.register(UNETLoader::new);
+        r.register(DualCLIPLoader::new);
         r.register(UnClipConditioning::new);
         r.register(ControlNetApply::new);
         r.register(ControlNetApplyAdvanced::new);

@@ -161,4 +161,23 @@ class SafetensorsTest {
         assertThatThrownBy(() -> ModelFiles.loadStateDict(dir.resolve("missing.safetensors")))
                 .isInstanceOf(ModelFileException.class).hasMessage("missing.safetensors: no such file");
     }
+
+    @Test
+    void aHeaderLengthThatLooksLikeAPickleStartIsStillSafetensors() throws Exception {
+        // A header length of 0x0?80 makes the file start 0x80 0x0?, as a pickle of protocol <= 5 does.
+        Path file = dir.resolve("header_0x80.safetensors");
+        for (int pad = 0; pad < 600; pad++) {
+            try (TensorScope ignored = TensorScope.open()) {
+                SafetensorsWriter.write(file, Map.of("w", Tensor.fromFloats(new float[] {1f, 2f}, 2)), Map.of("pad", "x".repeat(pad)));
+            }
+            byte[] head = Files.readAllBytes(file);
+            if ((head[0] & 0xff) == 0x80 && head[1] <= 5) {
+                try (StateDict sd = ModelFiles.loadStateDict(file)) {
+                    assertThat(sd.get("w").toFloatArray()).containsExactly(1f, 2f);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no padding gave a header length ending in 0x80");
+    }
 }

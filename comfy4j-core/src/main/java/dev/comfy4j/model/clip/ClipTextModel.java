@@ -117,6 +117,28 @@ public final class ClipTextModel implements AutoCloseable {
         return new ClipTextModel(openClipLayout(sd, prefix), prefix, false, projection, 0, null);
     }
 
+    /**
+     * SDXL's CLIP-G from the view {@link ClipGWeights#view} gives (ComfyUI's names, either file layout): the
+     * same model as {@link #fromOpenClip}, exact GELU, pooled output through {@code text_projection}, dropped
+     * embeddings padded with 0. The view stays the caller's.
+     */
+    public static ClipTextModel fromClipGWeights(StateDict view) {
+        Tensor weight = view.get(ClipGWeights.PREFIX + "text_projection.weight");
+        if (weight == null) throw new IllegalArgumentException("no " + ClipGWeights.PREFIX + "text_projection.weight");
+        // The linear weight is P transposed; the model uses P (pooled = x @ P).
+        Tensor projection = weight.transpose(0, 1).escapeScope();
+        try {
+            ClipTextModel model = new ClipTextModel(hfLayout(view, ClipGWeights.PREFIX + "text_model."),
+                    ClipGWeights.PREFIX + "text_model.", false, projection, 0, null);
+            if (model.textProjection != projection) projection.close();
+            else model.ownedCopies.add(projection);
+            return model;
+        } catch (RuntimeException e) {
+            projection.close();
+            throw e;
+        }
+    }
+
     private static Weights openClipLayout(StateDict sd, String prefix) {
         return (name, copies) -> {
             if (name.equals("embeddings.token_embedding.weight")) return sd.get(prefix + "token_embedding.weight");

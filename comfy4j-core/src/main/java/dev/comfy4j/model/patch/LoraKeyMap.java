@@ -78,6 +78,43 @@ public final class LoraKeyMap {
         return map;
     }
 
+    /**
+     * The LoRA keys of SDXL's CLIP-G whose weights are the keys of {@code viewKeys}, ComfyUI's own names
+     * ({@code clip_g.transformer.*}, see {@code ClipGWeights}). Beside a CLIP-L (SDXL base) it is {@code lora_te2_*}
+     * and diffusers' {@code text_encoder_2.*}; alone (the refiner) {@code lora_te_*}, {@code text_encoder.*} and
+     * Stable Cascade's {@code lora_prior_te_*}, as {@code model_lora_keys_clip} names them.
+     */
+    public static Map<String, String> clipG(Set<String> viewKeys, String prefix, boolean besideClipL) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String k : viewKeys) {
+            if (k.startsWith(prefix) && k.endsWith(".weight")) {
+                map.put("text_encoders." + k.substring(0, k.length() - ".weight".length()), k);
+            }
+        }
+        for (int b = 0; b < 32; b++) {
+            for (String[] layer : CLIP_LAYERS) {
+                String k = prefix + "text_model.encoder.layers." + b + "." + layer[0] + ".weight";
+                if (!viewKeys.contains(k)) continue;
+                String kohya = "text_model_encoder_layers_" + b + "_" + layer[1];
+                String diffusers = "text_model.encoder.layers." + b + "." + layer[0];
+                if (besideClipL) {
+                    map.put("lora_te2_" + kohya, k);
+                    map.put("text_encoder_2." + diffusers, k);
+                } else {
+                    map.put("lora_te_" + kohya, k);
+                    map.put("text_encoder." + diffusers, k);
+                    map.put("lora_prior_te_" + kohya, k);
+                }
+            }
+        }
+        String projection = prefix + "text_projection.weight";
+        if (viewKeys.contains(projection)) {
+            map.put("lora_prior_te_text_projection", projection);
+            map.put("lora_te2_text_projection", projection);
+        }
+        return map;
+    }
+
     /** {@code comfy.utils.unet_to_diffusers}: diffusers UNet key to LDM UNet key (also read by diffusers ControlNets). */
     public static final class DiffusersUnetKeys {
         private static final String[] ATTENTIONS = {"proj_in.weight", "proj_in.bias", "proj_out.weight", "proj_out.bias",

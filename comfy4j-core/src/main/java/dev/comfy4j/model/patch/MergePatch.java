@@ -34,9 +34,11 @@ public record MergePatch(PatchableComponent source, double patchStrength, double
     public void apply(PatchTarget target) throws Exception {
         String ownPrefix = target.component().prefix();
         try (var lease = source.manager().checkpoint(source.file())) {
-            StateDict sourceBase = lease.model().stateDict();
-            StateDict sourceWeights = source.patches().isEmpty() ? sourceBase : source.patches().applyTo(sourceBase, source);
+            StateDict sourceFile = lease.model().stateDict();
+            StateDict sourceBase = source.weightsView(sourceFile);
+            StateDict sourceWeights = null;
             try {
+                sourceWeights = source.patches().isEmpty() ? sourceBase : source.patches().applyTo(sourceBase, source);
                 for (String key : sourceWeights.keys()) {
                     if (!key.startsWith(source.prefix())) continue;
                     String name = key.substring(source.prefix().length());
@@ -54,7 +56,8 @@ public record MergePatch(PatchableComponent source, double patchStrength, double
                     }
                 }
             } finally {
-                if (sourceWeights != sourceBase) sourceWeights.close();
+                if (sourceWeights != null && sourceWeights != sourceBase) sourceWeights.close();
+                if (sourceBase != sourceFile) sourceBase.close();
             }
         }
     }

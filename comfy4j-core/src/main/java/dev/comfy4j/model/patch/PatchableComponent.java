@@ -18,7 +18,16 @@ public interface PatchableComponent {
 
     WeightPatches patches();
 
-    /** ComfyUI's LoRA key names of this component, mapped to the keys of {@code weights}. */
+    /**
+     * The weights of this component as its LoRA keys and patches address them, given the weights of its
+     * file: the file's own (the default), or a view under other names (an open_clip CLIP-G read under
+     * ComfyUI's names, a diffusers UNet under LDM names) that the caller closes once done with it.
+     */
+    default StateDict weightsView(StateDict file) {
+        return file;
+    }
+
+    /** ComfyUI's LoRA key names of this component, mapped to the keys of {@code weights} (its {@link #weightsView}). */
     Map<String, String> loraKeys(StateDict weights);
 
     /** Identifies the component's weights: its file, prefix and patches. */

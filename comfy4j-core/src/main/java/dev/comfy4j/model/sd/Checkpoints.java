@@ -9,6 +9,7 @@ import dev.comfy4j.model.UnknownArchitectureException;
 import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.control.ControlNetFiles;
 import dev.comfy4j.model.control.ControlNetFormat;
+import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.clip.Sd2TextEncoder;
@@ -16,6 +17,7 @@ import dev.comfy4j.model.vae.AutoencoderKL;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.Device;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,9 @@ public final class Checkpoints {
     private final ModelManager manager;
     private final Supplier<Sd1Tokenizer> tokenizer;
     private final Supplier<Device> device;
+
+    /** Where SDXL refiner checkpoints keep their one text encoder, CLIP-G (open_clip layout). */
+    private static final String REFINER_CLIP_G_PREFIX = "conditioner.embedders.0.model.";
 
     /** What CheckpointLoaderSimple returns; {@code clip} or {@code vae} is null when the file lacks it. */
     public record Components(ModelHandle model, ClipHandle clip, VaeHandle vae) {}
@@ -53,10 +58,17 @@ public final class Checkpoints {
             }
             if (arch.family() == ModelFamily.SDXL) clipPrefix = sdxlClipPrefix(file, sd);
             if (arch.family() == ModelFamily.SD2) clipPrefix = Sd2TextEncoder.prefixIn(sd.keys());
+            if (arch.family() == ModelFamily.SDXL_REFINER) {
+                clipPrefix = ClipGWeights.isClipG(sd, REFINER_CLIP_G_PREFIX) ? REFINER_CLIP_G_PREFIX : null;
+            }
             hasVae = arch.vaePrefix() != null;
         }
         ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
-        ClipHandle clip = clipPrefix == null ? null : new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
+        ClipHandle clip = clipPrefix == null ? null : switch (arch.family()) {
+            case SDXL -> ClipHandle.sdxl(manager, file, clipPrefix, new ClipHandle.ClipGSource(file, ClipHandle.SDXL_CLIP_G_PREFIX), tokenizer);
+            case SDXL_REFINER -> ClipHandle.refiner(manager, new ClipHandle.ClipGSource(file, clipPrefix), tokenizer);
+            default -> new ClipHandle(manager, file, clipPrefix, arch.family(), tokenizer, null);
+        };
         VaeHandle vae = hasVae ? new VaeHandle(manager, file, arch.vaePrefix()) : null;
         return new Components(model, clip, vae);
     }
@@ -79,23 +91,85 @@ public final class Checkpoints {
     /** {@code comfy.sd.load_diffusion_model}: a UNet-only file (or the UNet of a checkpoint). */
     public ModelHandle diffusionModel(Path file) throws Exception {
         try (var lease = manager.checkpoint(file)) {
-            ModelArchitecture arch = detect(file, lease.model().stateDict());
+            StateDict sd = lease.model().stateDict();
+            if (DiffusersUnetFiles.isDiffusersUnet(sd.keys())) {
+                // ComfyUI renames a diffusers UNet to its LDM names (unet_to_diffusers); here a renamed view does.
+                Map<String, String> names = DiffusersUnetFiles.ldmNames(sd.shapes());
+                try (StateDict ldm = StateDict.renamed(sd, names)) {
+                    return ModelHandle.diffusers(manager, file, detect(file, ldm), device, names);
+                }
+            }
+            ModelArchitecture arch = detect(file, sd);
             return new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
         }
     }
 
     /** A standalone CLIP-L text encoder file (CLIPLoader, type {@code stable_diffusion}). */
     public ClipHandle textEncoder(Path file) throws Exception {
-        try (var lease = manager.checkpoint(file)) {
-            StateDict sd = lease.model().stateDict();
-            for (String prefix : new String[] {ClipTextModel.TEXT_ENCODER_PREFIX, ClipTextModel.CHECKPOINT_PREFIX, ""}) {
-                if (sd.contains(prefix + "embeddings.token_embedding.weight")) {
-                    return new ClipHandle(manager, file, prefix, ModelFamily.SD1, tokenizer, null);
+        return textEncoder(file, "stable_diffusion");
+    }
+
+    /**
+     * {@code comfy.sd.load_clip} with one file (CLIPLoader): what the file holds and the {@code type} decide the
+     * CLIP, as ComfyUI's {@code load_text_encoder_state_dicts} does. A CLIP-L makes SD1's CLIP for every type but
+     * {@code sd3} and {@code hidream}; a CLIP-G makes the SDXL refiner's for every type but {@code stable_cascade},
+     * {@code sd3} and {@code hidream}. Anything else is refused with a RuntimeError naming the file and what it holds.
+     */
+    public ClipHandle textEncoder(Path file, String type) throws Exception {
+        TextEncoderFiles.Detected te = detectTextEncoder(file);
+        switch (te.kind()) {
+            case CLIP_L -> {
+                if (!type.equals("sd3") && !type.equals("hidream")) {
+                    return new ClipHandle(manager, file, te.prefix(), ModelFamily.SD1, tokenizer, null);
                 }
             }
+            case CLIP_G -> {
+                if (!type.equals("stable_cascade") && !type.equals("sd3") && !type.equals("hidream")) {
+                    return ClipHandle.refiner(manager, new ClipHandle.ClipGSource(file, te.prefix()), tokenizer);
+                }
+            }
+            default -> { }
         }
-        throw new PyError("RuntimeError", "ERROR: " + file.getFileName()
-                + " is not a CLIP-L text encoder (no text_model.embeddings.token_embedding.weight).");
+        throw unsupportedTextEncoder(type, te, file);
+    }
+
+    /**
+     * {@code comfy.sd.load_clip} with two files (DualCLIPLoader): type {@code sdxl} takes a CLIP-L and a CLIP-G,
+     * in either order (ComfyUI's {@code SDXLClipModel.load_sd} sorts them by layer count), and gives the same
+     * SDXL CLIP as a checkpoint's. The other types need encoders comfy4j does not have.
+     */
+    public ClipHandle textEncoders(Path first, Path second, String type) throws Exception {
+        TextEncoderFiles.Detected a = detectTextEncoder(first);
+        TextEncoderFiles.Detected b = detectTextEncoder(second);
+        if (!type.equals("sdxl")) {
+            throw new PyError("RuntimeError", "ERROR: DualCLIPLoader type " + type + " is not supported by comfy4j yet ("
+                    + first.getFileName() + ": " + a.kind().description + ", " + second.getFileName() + ": "
+                    + b.kind().description + "); type sdxl (CLIP-L + CLIP-G) is");
+        }
+        boolean lFirst = a.kind() == TextEncoderFiles.Kind.CLIP_L && b.kind() == TextEncoderFiles.Kind.CLIP_G;
+        boolean gFirst = a.kind() == TextEncoderFiles.Kind.CLIP_G && b.kind() == TextEncoderFiles.Kind.CLIP_L;
+        if (!lFirst && !gFirst) {
+            throw new PyError("RuntimeError", "ERROR: DualCLIPLoader type sdxl needs a CLIP-L and a CLIP-G file; "
+                    + first.getFileName() + " holds " + a.kind().description + " and " + second.getFileName() + " holds "
+                    + b.kind().description);
+        }
+        Path lFile = lFirst ? first : second;
+        TextEncoderFiles.Detected l = lFirst ? a : b;
+        TextEncoderFiles.Detected g = lFirst ? b : a;
+        return ClipHandle.sdxl(manager, lFile, l.prefix(), new ClipHandle.ClipGSource(lFirst ? second : first, g.prefix()), tokenizer);
+    }
+
+    private TextEncoderFiles.Detected detectTextEncoder(Path file) throws Exception {
+        try (var lease = manager.checkpoint(file)) {
+            return TextEncoderFiles.detect(lease.model().stateDict());
+        }
+    }
+
+    private static PyError unsupportedTextEncoder(String type, TextEncoderFiles.Detected te, Path file) {
+        String what = te.kind() == TextEncoderFiles.Kind.UNKNOWN ? "it holds no text encoder comfy4j recognises"
+                : "it holds " + te.kind().description + ", which as type " + type + " needs a text encoder comfy4j does not have yet";
+        return new PyError("RuntimeError", "ERROR: CLIPLoader cannot load " + file.getFileName() + " as type " + type + ": "
+                + what + " (comfy4j runs CLIP-L as SD1.x's CLIP and CLIP-G as the SDXL refiner's; see docs/compatibility.md)");
     }
 
     /** A standalone VAE file (VAELoader), or the VAE of a checkpoint. */

@@ -3,11 +3,13 @@ package dev.comfy4j.model.sd;
 import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.patch.LoraFilePatch;
 import dev.comfy4j.model.patch.LoraKeyMap;
 import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightPatch;
 import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.model.clip.Clip;
+import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipOutput;
 import dev.comfy4j.model.clip.ClipTextModel;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
@@ -17,55 +19,85 @@ import dev.comfy4j.model.clip.SdxlTokenizer;
 import dev.comfy4j.model.clip.SdxlTokens;
 import dev.comfy4j.python.PyError;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * ComfyUI's CLIP value: the CLIP-L text encoder of {@code file} under {@code prefix}, the prompt
  * tokenizer, and CLIPSetLastLayer's choice ({@code lastLayer}, null for the family's default). For
- * SDXL the handle also stands for the OpenCLIP ViT-bigG of the same file ({@value #SDXL_CLIP_G_PREFIX}).
+ * SDXL the handle also stands for the OpenCLIP ViT-bigG ({@code clipG}: the same file under
+ * {@value #SDXL_CLIP_G_PREFIX} for a checkpoint, another file for DualCLIPLoader).
  *
- * @param patches the LoRA files and merges applied to the encoder's weights
+ * @param patches the LoRA files and merges applied to the encoders' weights (each encoder takes the keys it has)
  * @param family the model family the encoder belongs to (SD1's CLIP-L, SD2's OpenCLIP ViT-H and SDXL's pair encode today)
  * @param tokenizer supplied lazily: the vocabulary is read (or downloaded) on the first encode
+ * @param clipG where SDXL's CLIP-G is; null for a CLIP-L alone
  */
 public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFamily family,
-                         Supplier<Sd1Tokenizer> tokenizer, Integer lastLayer, WeightPatches patches)
+                         Supplier<Sd1Tokenizer> tokenizer, Integer lastLayer, WeightPatches patches, ClipGSource clipG)
         implements PatchableComponent {
     /** Where SDXL checkpoints keep CLIP-L (Hugging Face layout). */
     public static final String SDXL_CLIP_L_PREFIX = "conditioner.embedders.0.transformer.text_model.";
     /** Where SDXL checkpoints keep the OpenCLIP ViT-bigG text tower (open_clip layout). */
     public static final String SDXL_CLIP_G_PREFIX = "conditioner.embedders.1.model.";
 
+    /** The file and key prefix of SDXL's CLIP-G, in the open_clip or the Hugging Face layout ({@link ClipGWeights}). */
+    public record ClipGSource(Path file, String prefix) {}
+
+    /** A CLIP-L alone (SD1.x). */
     public ClipHandle(ModelManager manager, Path file, String prefix, ModelFamily family,
                       Supplier<Sd1Tokenizer> tokenizer, Integer lastLayer) {
-        this(manager, file, prefix, family, tokenizer, lastLayer, WeightPatches.NONE);
+        this(manager, file, prefix, family, tokenizer, lastLayer, WeightPatches.NONE, null);
+    }
+
+    /** SDXL's pair: CLIP-L of {@code file} under {@code prefix}, CLIP-G at {@code clipG}. */
+    public static ClipHandle sdxl(ModelManager manager, Path file, String prefix, ClipGSource clipG,
+                                  Supplier<Sd1Tokenizer> tokenizer) {
+        return new ClipHandle(manager, file, prefix, ModelFamily.SDXL, tokenizer, null, WeightPatches.NONE, clipG);
+    }
+
+    /**
+     * The SDXL refiner's text encoder: CLIP-G alone ({@code SDXLRefinerClipModel}), from a refiner checkpoint or
+     * a CLIP-G file given to CLIPLoader. Its cond is 1280 wide.
+     */
+    public static ClipHandle refiner(ModelManager manager, ClipGSource clipG, Supplier<Sd1Tokenizer> tokenizer) {
+        return new ClipHandle(manager, clipG.file(), clipG.prefix(), ModelFamily.SDXL_REFINER, tokenizer, null,
+                WeightPatches.NONE, clipG);
     }
 
     /** A clone encoding with the output of {@code layer} (-1 the last); shares the weights. */
     public ClipHandle withLastLayer(int layer) {
-        return new ClipHandle(manager, file, prefix, family, tokenizer, layer, patches);
+        return new ClipHandle(manager, file, prefix, family, tokenizer, layer, patches, clipG);
     }
 
     /** A clone with {@code patch} applied on top; shares the weights it does not patch. */
     public ClipHandle withPatch(WeightPatch patch) {
-        requireSd1("LoRA and merges on");
-        return new ClipHandle(manager, file, prefix, family, tokenizer, lastLayer, patches.with(patch));
+        if (!(patch instanceof LoraFilePatch)) requireSd1("merges on");
+        else requireSd1OrSdxl("LoRA on");
+        return new ClipHandle(manager, file, prefix, family, tokenizer, lastLayer, patches.with(patch), clipG);
     }
 
-    /** ComfyUI's LoRA key names of this text encoder, mapped to the keys of {@code weights}. */
+    /** ComfyUI's LoRA key names of this CLIP-L text encoder, mapped to the keys of {@code weights}. */
     @Override
     public Map<String, String> loraKeys(StateDict weights) {
-        requireSd1("LoRA and merges on");
+        requireSd1OrSdxl("LoRA on");
         return LoraKeyMap.clipL(weights.keys(), prefix);
+    }
+
+    /** The text encoders whose weights patches reach: this CLIP-L, and SDXL's CLIP-G beside it. */
+    public List<PatchableComponent> encoders() {
+        if (family == ModelFamily.SDXL_REFINER) return List.of(clipGEncoder());
+        return clipG == null ? List.of(this) : List.of(this, clipGEncoder());
     }
 
     /**
      * {@code CLIPTextEncode}: conditioning [1, 77*chunks, 768] and pooled [1, 768] for SD1, [.., 1024] and
-     * [1, 1024] for SD2 (OpenCLIP ViT-H), [.., 2048] and [1, 1280] for SDXL, in the caller's scope.
+     * [1, 1024] for SD2 (OpenCLIP ViT-H), [.., 2048] and [1, 1280] for SDXL, [.., 1280] and [1, 1280] for the
+     * SDXL refiner, in the caller's scope.
      */
     public ClipOutput encode(String text) throws Exception {
-        if (family == ModelFamily.SDXL) return encodeSdxl(sdxlTokenizer().tokenizeWithWeights(text));
+        if (clipG != null) return encodeSdxl(sdxlTokenizer().tokenizeWithWeights(text));
         if (family != ModelFamily.SD2) requireSd1("encoding with");
         Sd1Tokenizer tok = tokenizer.get();
         try (var lease = acquire()) {
@@ -81,18 +113,28 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
         return family == ModelFamily.SDXL;
     }
 
-    /** The SDXL tokenizer of this CLIP (the g and l streams); the CLIP must be SDXL's. */
+    /** The SDXL tokenizer of this CLIP (the g and l streams); the CLIP must be SDXL's (base or refiner). */
     public SdxlTokenizer sdxlTokenizer() {
-        if (!isSdxl()) {
+        if (clipG == null) {
             throw new PyError("RuntimeError", "ERROR: this node needs an SDXL CLIP (CLIP-L and CLIP-G); "
                     + file.getFileName() + " holds the text encoder of " + family.comfyName() + " models");
         }
         return new SdxlTokenizer(tokenizer.get());
     }
 
-    /** SDXL's encoding of prepared g and l token streams: cond [1, 77*chunks, 2048], pooled [1, 1280]. */
+    /**
+     * SDXL's encoding of prepared g and l token streams: cond [1, 77*chunks, 2048], pooled [1, 1280]; the
+     * refiner encodes the g stream alone (cond 1280 wide).
+     */
     public ClipOutput encodeSdxl(SdxlTokens tokens) throws Exception {
         SdxlTokenizer tok = sdxlTokenizer();
+        if (family == ModelFamily.SDXL_REFINER) {
+            try (var g = acquireClipG()) {
+                Clip clip = Clip.sdxlEncoder(tok.g(), g.model().get());
+                if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
+                return clip.encodeFromTokens(tokens.g());
+            }
+        }
         try (var l = acquire(); var g = acquireClipG()) {
             SdxlClip clip = new SdxlClip(tok, l.model().get(), g.model().get());
             if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
@@ -102,15 +144,27 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
 
     private void requireSd1(String what) {
         if (family == ModelFamily.SD1) return;
-        String supported = what.startsWith("LoRA") ? "SD1.x CLIP-L is" : "SD1.x CLIP-L, SD2.x and SDXL are";
-        throw new PyError("RuntimeError", "ERROR: " + what + " the text encoder of " + family.comfyName() + " models (in "
-                + file.getFileName() + ") " + (what.startsWith("LoRA") ? "are" : "is") + " not supported yet; " + supported);
+        throw unsupported(what, what.startsWith("merges") ? "SD1.x CLIP-L is" : "SD1.x CLIP-L, SD2.x and SDXL are");
     }
 
-    /** SDXL's OpenCLIP ViT-bigG of the same file, for the duration of one computation; weights stay fp16. */
+    private void requireSd1OrSdxl(String what) {
+        if (family == ModelFamily.SD1 || family == ModelFamily.SDXL || family == ModelFamily.SDXL_REFINER) return;
+        throw unsupported(what, "SD1.x CLIP-L and SDXL are");
+    }
+
+    private PyError unsupported(String what, String supported) {
+        return new PyError("RuntimeError", "ERROR: " + what + " the text encoder of " + family.comfyName() + " models (in "
+                + file.getFileName() + ") " + (what.endsWith(" with") ? "is" : "are") + " not supported yet; " + supported);
+    }
+
+    /** SDXL's OpenCLIP ViT-bigG, with this CLIP's patches. */
+    private ClipGEncoder clipGEncoder() {
+        return new ClipGEncoder(manager, clipG.file(), clipG.prefix(), patches, family != ModelFamily.SDXL_REFINER);
+    }
+
+    /** SDXL's OpenCLIP ViT-bigG, for the duration of one computation; weights stay fp16. */
     private ModelManager.Lease<LoadedComponent<ClipTextModel>> acquireClipG() throws Exception {
-        return ComponentLoads.acquire(manager, "CLIP-G", file, SDXL_CLIP_G_PREFIX, 1.0,
-                weights -> ClipTextModel.fromOpenClip(weights, SDXL_CLIP_G_PREFIX));
+        return clipGEncoder().acquire();
     }
 
     /** The loaded text encoder, for the duration of one computation. */

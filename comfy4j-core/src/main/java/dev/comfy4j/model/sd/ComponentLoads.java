@@ -7,6 +7,8 @@ import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,8 @@ final class ComponentLoads {
     /**
      * As {@link #acquire(ModelManager, String, Path, String, double, Builder)}, with the weights patched
      * by the patches of {@code patched} (null for none) before the component is built. A patched
-     * component is loaded beside the unpatched one and shares every weight it does not patch.
+     * component is loaded beside the unpatched one and shares every weight it does not patch. The builder
+     * sees the weights through {@code patched}'s {@link PatchableComponent#weightsView} (under its names).
      */
     static <T extends AutoCloseable> ModelManager.Lease<LoadedComponent<T>> acquire(ModelManager manager, String kind,
             Path file, String prefix, double computeBytesPerStored, PatchableComponent patched, Builder<T> builder)
@@ -55,21 +58,31 @@ final class ComponentLoads {
         return manager.acquire(key, 0, () -> {
             long start = System.nanoTime();
             ModelManager.Lease<LoadedStateDict> weights = manager.checkpoint(file);
+            StateDict view = null;
             StateDict overlay = null;
             try {
                 StateDict sd = weights.model().stateDict();
+                if (patched != null) {
+                    StateDict named = patched.weightsView(sd);
+                    if (named != sd) view = named;
+                    sd = named;
+                }
                 if (!patches.isEmpty()) {
                     overlay = patches.applyTo(sd, patched);
                     sd = overlay;
                 }
                 T component = builder.build(sd);
-                long bytes = (long) (storedBytes(sd, prefix) * computeBytesPerStored);
+                long bytes = (long) (storedBytes(sd, view != null ? "" : prefix) * computeBytesPerStored);
                 LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
                         String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
-                return overlay == null ? new LoadedComponent<>(component, bytes, weights)
-                        : new LoadedComponent<>(component, bytes, overlay, weights);
+                List<AutoCloseable> owned = new ArrayList<>();
+                if (overlay != null) owned.add(overlay);
+                if (view != null) owned.add(view);
+                owned.add(weights);
+                return new LoadedComponent<>(component, bytes, owned.toArray(AutoCloseable[]::new));
             } catch (Exception | Error e) {
                 if (overlay != null) overlay.close();
+                if (view != null) view.close();
                 weights.close();
                 throw e;
             }

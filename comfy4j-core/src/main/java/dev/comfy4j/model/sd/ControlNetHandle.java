@@ -78,9 +78,11 @@ public record ControlNetHandle(ModelManager manager, Path file, ControlNetFormat
      */
     private StateDict withBaseAdded(StateDict fileWeights) throws Exception {
         try (var base = manager.checkpoint(diffBase.file())) {
-            StateDict unet = base.model().stateDict();
-            StateDict patched = diffBase.patches().isEmpty() ? null : diffBase.patches().applyTo(unet, diffBase);
+            StateDict file = base.model().stateDict();
+            StateDict unet = diffBase.weightsView(file);
+            StateDict patched = null;
             try {
+                if (!diffBase.patches().isEmpty()) patched = diffBase.patches().applyTo(unet, diffBase);
                 StateDict model = patched == null ? unet : patched;
                 Map<String, Tensor> sums = new LinkedHashMap<>();
                 try (TensorScope scope = TensorScope.open()) {
@@ -99,6 +101,7 @@ public record ControlNetHandle(ModelManager manager, Path file, ControlNetFormat
                 return StateDict.overlay(fileWeights, sums);
             } finally {
                 if (patched != null) patched.close();
+                if (unet != file) unet.close();
             }
         }
     }

@@ -2,9 +2,9 @@ package dev.comfy4j.model.sd;
 
 import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.ModelFiles;
-import dev.comfy4j.model.ModelManager;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.patch.LoraFormat;
+import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightAdapter;
 import dev.comfy4j.python.PyError;
 import java.nio.file.Path;
@@ -34,8 +34,10 @@ public final class LoraFiles {
         Map<String, String> keys = new HashMap<>();
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, String> owner = new HashMap<>();
-        if (model != null) collect(model.manager(), model.file(), model::loraKeys, "model", keys, shapes, owner);
-        if (clip != null) collect(clip.manager(), clip.file(), clip::loraKeys, "clip", keys, shapes, owner);
+        if (model != null) collect(model, "model", keys, shapes, owner);
+        if (clip != null) {
+            for (PatchableComponent encoder : clip.encoders()) collect(encoder, "clip", keys, shapes, owner);
+        }
         StateDict file;
         try {
             file = ModelFiles.loadStateDict(lora);
@@ -66,25 +68,33 @@ public final class LoraFiles {
         }
     }
 
-    private static void collect(ModelManager manager, Path file, java.util.function.Function<StateDict, Map<String, String>> loraKeys,
-                                String component, Map<String, String> keys, Map<String, long[]> shapes,
-                                Map<String, String> owner) throws Exception {
-        try (var lease = manager.checkpoint(file)) {
-            StateDict sd = lease.model().stateDict();
-            Map<String, String> map = loraKeys.apply(sd);
-            keys.putAll(map);
-            for (String target : map.values()) {
-                shapes.put(target, sd.get(target).shape());
-                owner.put(target, component);
+    private static void collect(PatchableComponent component, String role, Map<String, String> keys,
+                                Map<String, long[]> shapes, Map<String, String> owner) throws Exception {
+        try (var lease = component.manager().checkpoint(component.file())) {
+            StateDict file = lease.model().stateDict();
+            StateDict sd = component.weightsView(file);
+            try {
+                collect(sd, component.loraKeys(sd), role, keys, shapes, owner);
+            } finally {
+                if (sd != file) sd.close();
             }
-            // Biases patched through diff_b / b_norm are addressed from their weight's key.
-            for (String target : map.values()) {
-                if (target.endsWith(".weight")) {
-                    String bias = target.substring(0, target.length() - ".weight".length()) + ".bias";
-                    if (sd.contains(bias)) {
-                        shapes.put(bias, sd.get(bias).shape());
-                        owner.put(bias, component);
-                    }
+        }
+    }
+
+    private static void collect(StateDict sd, Map<String, String> map, String component, Map<String, String> keys,
+                                Map<String, long[]> shapes, Map<String, String> owner) {
+        keys.putAll(map);
+        for (String target : map.values()) {
+            shapes.put(target, sd.get(target).shape());
+            owner.put(target, component);
+        }
+        // Biases patched through diff_b / b_norm are addressed from their weight's key.
+        for (String target : map.values()) {
+            if (target.endsWith(".weight")) {
+                String bias = target.substring(0, target.length() - ".weight".length()) + ".bias";
+                if (sd.contains(bias)) {
+                    shapes.put(bias, sd.get(bias).shape());
+                    owner.put(bias, component);
                 }
             }
         }

@@ -17,26 +17,38 @@ public final class MergeChecks {
     public static void requireCompatible(PatchableComponent into, PatchableComponent from, List<String> skipSuffixes)
             throws Exception {
         try (var a = into.manager().checkpoint(into.file()); var b = from.manager().checkpoint(from.file())) {
-            StateDict target = a.model().stateDict();
-            StateDict source = b.model().stateDict();
-            int shared = 0;
-            for (String key : source.keys()) {
-                if (!key.startsWith(from.prefix())) continue;
-                String name = key.substring(from.prefix().length());
-                if (skipSuffixes.stream().anyMatch(name::endsWith) || !target.contains(into.prefix() + name)) continue;
-                long[] want = target.get(into.prefix() + name).shape();
-                long[] got = source.get(key).shape();
-                if (!Arrays.equals(want, got)) {
-                    throw new PyError("RuntimeError", "ERROR: cannot merge " + from.file().getFileName() + " into "
-                            + into.file().getFileName() + ": " + name + " is " + Arrays.toString(got) + " in one and "
-                            + Arrays.toString(want) + " in the other (models of different architectures)");
-                }
-                shared++;
+            StateDict targetFile = a.model().stateDict();
+            StateDict sourceFile = b.model().stateDict();
+            StateDict target = into.weightsView(targetFile);
+            StateDict source = from.weightsView(sourceFile);
+            try {
+                check(into, from, target, source, skipSuffixes);
+            } finally {
+                if (target != targetFile) target.close();
+                if (source != sourceFile) source.close();
             }
-            if (shared == 0) {
+        }
+    }
+
+    private static void check(PatchableComponent into, PatchableComponent from, StateDict target, StateDict source,
+                              List<String> skipSuffixes) {
+        int shared = 0;
+        for (String key : source.keys()) {
+            if (!key.startsWith(from.prefix())) continue;
+            String name = key.substring(from.prefix().length());
+            if (skipSuffixes.stream().anyMatch(name::endsWith) || !target.contains(into.prefix() + name)) continue;
+            long[] want = target.get(into.prefix() + name).shape();
+            long[] got = source.get(key).shape();
+            if (!Arrays.equals(want, got)) {
                 throw new PyError("RuntimeError", "ERROR: cannot merge " + from.file().getFileName() + " into "
-                        + into.file().getFileName() + ": they share no weight (models of different architectures)");
+                        + into.file().getFileName() + ": " + name + " is " + Arrays.toString(got) + " in one and "
+                        + Arrays.toString(want) + " in the other (models of different architectures)");
             }
+            shared++;
+        }
+        if (shared == 0) {
+            throw new PyError("RuntimeError", "ERROR: cannot merge " + from.file().getFileName() + " into "
+                    + into.file().getFileName() + ": they share no weight (models of different architectures)");
         }
     }
 }

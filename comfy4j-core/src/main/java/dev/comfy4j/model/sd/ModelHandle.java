@@ -25,19 +25,32 @@ import java.util.function.Supplier;
  * Options never change the weights: a handle that differs only in options shares the loaded UNet.
  */
 public record ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture,
-                          Supplier<Device> device, WeightPatches patches, ModelOptions options)
+                          Supplier<Device> device, WeightPatches patches, ModelOptions options, Map<String, String> ldmNames)
         implements PatchableComponent {
     public ModelHandle {
         if (options == null) options = ModelOptions.NONE;
+        if (ldmNames != null) ldmNames = Map.copyOf(ldmNames);
     }
 
     public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device) {
-        this(manager, file, prefix, architecture, device, WeightPatches.NONE, ModelOptions.NONE);
+        this(manager, file, prefix, architecture, device, WeightPatches.NONE, ModelOptions.NONE, null);
     }
 
     public ModelHandle(ModelManager manager, Path file, String prefix, ModelArchitecture architecture, Supplier<Device> device,
             WeightPatches patches) {
-        this(manager, file, prefix, architecture, device, patches, ModelOptions.NONE);
+        this(manager, file, prefix, architecture, device, patches, ModelOptions.NONE, null);
+    }
+
+    /** A UNet file in the diffusers layout, read under the LDM names {@code ldmNames} gives (LDM name to file key). */
+    public static ModelHandle diffusers(ModelManager manager, Path file, ModelArchitecture architecture, Supplier<Device> device,
+            Map<String, String> ldmNames) {
+        return new ModelHandle(manager, file, "", architecture, device, WeightPatches.NONE, ModelOptions.NONE, ldmNames);
+    }
+
+    /** The file's weights under LDM names: the file's own, or a renamed view of a diffusers file. */
+    @Override
+    public StateDict weightsView(StateDict file) {
+        return ldmNames == null ? file : StateDict.renamed(file, ldmNames);
     }
 
     /**
@@ -56,12 +69,12 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
 
     /** A clone with {@code patch} applied on top; shares the weights it does not patch. */
     public ModelHandle withPatch(WeightPatch patch) {
-        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch), options);
+        return new ModelHandle(manager, file, prefix, architecture, device, patches.with(patch), options, ldmNames);
     }
 
     /** A clone with other model options (the same weights, loaded once for both). */
     public ModelHandle withOptions(ModelOptions newOptions) {
-        return new ModelHandle(manager, file, prefix, architecture, device, patches, newOptions);
+        return new ModelHandle(manager, file, prefix, architecture, device, patches, newOptions, ldmNames);
     }
 
     /** Identifies what this MODEL computes: its weights and its options (ComfyUI's patcher identity). */
@@ -77,7 +90,7 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
 
     @Override
     public String toString() {
-        return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName()
+        return "MODEL[" + file.getFileName() + ", " + architecture.family().comfyName() + (ldmNames == null ? "" : ", diffusers layout")
                 + (patches.isEmpty() ? "" : ", " + patches.steps().size() + " patches")
                 + (options.isEmpty() ? "" : ", options") + "]";
     }

@@ -112,9 +112,11 @@ public final class SavedWeights implements AutoCloseable {
     private static SavedWeights open(ModelManager manager, PatchableComponent component, String prefix, String keyPrefix,
                                      UnaryOperator<String> rename, UnaryOperator<DType> dtype) throws Exception {
         ModelManager.Lease<ModelManager.LoadedStateDict> lease = manager.checkpoint(component.file());
+        StateDict file = lease.model().stateDict();
+        StateDict base = null;
         StateDict patched = null;
         try {
-            StateDict base = lease.model().stateDict();
+            base = component.weightsView(file);
             patched = component.patches().isEmpty() ? base : component.patches().applyTo(base, component);
             List<SafetensorsWriter.Entry> entries = new ArrayList<>();
             for (String key : base.keys()) {
@@ -126,10 +128,14 @@ public final class SavedWeights implements AutoCloseable {
                 entries.add(new SafetensorsWriter.Entry(keyPrefix + name, target, t.shape(),
                         () -> t.dtype() == target ? t : t.to(target)));
             }
-            List<AutoCloseable> held = patched == base ? List.of(lease) : List.of(patched, lease);
+            List<AutoCloseable> held = new ArrayList<>();
+            if (patched != base) held.add(patched);
+            if (base != file) held.add(base);
+            held.add(lease);
             return new SavedWeights(entries, held);
         } catch (Exception | Error e) {
-            if (patched != null && patched != lease.model().stateDict()) patched.close();
+            if (patched != null && patched != base) patched.close();
+            if (base != null && base != file) base.close();
             lease.close();
             throw e;
         }

@@ -8,12 +8,12 @@ import dev.comfy4j.nodes.NodeResult;
 import dev.comfy4j.nodes.NodeSchema;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.Output;
-import dev.comfy4j.python.PyError;
 
 /**
- * CLIPLoader: a text encoder file of {@code models/text_encoders}. Every type ComfyUI lists is
- * accepted by validation; {@code stable_diffusion} (CLIP-L) is the one comfy4j runs today, the others
- * fail with a clear error when run.
+ * CLIPLoader: a text encoder file of {@code models/text_encoders}. Every type ComfyUI lists is accepted by
+ * validation; what the file holds and the type choose the CLIP as in ComfyUI (a CLIP-L is SD1's CLIP, a CLIP-G
+ * the SDXL refiner's, see {@code Checkpoints.textEncoder}); encoders comfy4j does not have fail with a clear
+ * error when run.
  */
 public final class CLIPLoader implements Node {
     private static final String[] TYPES = {"stable_diffusion", "stable_cascade", "sd3", "stable_audio", "mochi", "ltxv",
@@ -41,11 +41,7 @@ public final class CLIPLoader implements Node {
 
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
-        String type = in.string("type");
-        if (!type.equals("stable_diffusion")) {
-            throw new PyError("RuntimeError", "CLIPLoader type " + type + " is not supported by comfy4j yet; stable_diffusion (CLIP-L) is");
-        }
         var file = ModelFileInputs.require(services.folders(), "text_encoders", in.string("clip_name"));
-        return NodeResult.of(services.checkpoints().textEncoder(file));
+        return NodeResult.of(services.checkpoints().textEncoder(file, in.string("type")));
     }
 }

@@ -65,9 +65,10 @@ class SdxlNodesGoldenTest {
     }
 
     @Test
-    void loraOnTheSdxlClipIsRefusedClearly() {
+    void mergesOnTheSdxlClipAreRefusedClearly() {
         var clip = (ClipHandle) checkpoint.get(1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clip.loraKeys(null))
+        var merge = new dev.comfy4j.model.patch.MergePatch(clip, 0.5, 0.5, List.of(), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clip.withPatch(merge))
                 .isInstanceOf(dev.comfy4j.python.PyError.class).hasMessageContaining("not supported yet");
     }
 
