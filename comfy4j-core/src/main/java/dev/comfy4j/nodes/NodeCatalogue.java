@@ -126,6 +126,7 @@ import dev.comfy4j.nodes.modelpatch.PatchModelAddDownscale;
 import dev.comfy4j.nodes.modelpatch.PerturbedAttentionGuidance;
 import dev.comfy4j.nodes.modelpatch.RescaleCFG;
 import dev.comfy4j.nodes.modelpatch.SelfAttentionGuidance;
+import dev.comfy4j.nodes.modelpatch.TomePatchModel;
 import dev.comfy4j.nodes.vae.VAEDecode;
 import dev.comfy4j.nodes.vae.VAEDecodeTiled;
 import dev.comfy4j.nodes.vae.VAEEncode;
@@ -283,6 +284,7 @@ public final class NodeCatalogue {
         r.register(ClipSave::new);
         r.register(VaeSave::new);
         r.register(CheckpointSave::modelOnly);
+        r.register(TomePatchModel::new);
         r.register(CLIPTextEncodeSDXLRefiner::new);
         r.register(CLIPTextEncodeSDXL::new);
         r.register(Canny::new);

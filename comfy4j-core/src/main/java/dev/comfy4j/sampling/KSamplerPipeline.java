@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.tensor.DefaultGenerator;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Interpolation;
 import dev.comfy4j.tensor.Noise;
@@ -58,9 +59,7 @@ public final class KSamplerPipeline {
             Denoiser model = guided;
             if (noiseMask != null) {
                 Tensor mask = reshapeMask(noiseMask, latent.shape());
-                Tensor inpaintNoise = sampler.randomInpaintNoise()
-                        ? Noise.prepare(context.seed() + 1, noise.shape(), null, noise.dtype())
-                        : noise;
+                Tensor inpaintNoise = sampler.randomInpaintNoise() ? randomInpaintNoise(context.seed() + 1, noise) : noise;
                 model = maskSchedule == null ? inpainting(guided, mask, modelLatent, inpaintNoise)
                         : scheduledInpainting(guided, mask, modelLatent, inpaintNoise, maskSchedule, sigmas);
             }
@@ -72,6 +71,17 @@ public final class KSamplerPipeline {
             Tensor samples = sampler.sample(model, start, sigmas, context);
             return scope.keep(samples.div(scaleFactor).to(dev.comfy4j.tensor.DType.F32));
         }
+    }
+
+    /**
+     * ddim's inpaint noise: {@code torch.manual_seed(seed + 1)} and a draw of the noise's shape. ComfyUI reseeds torch's
+     * default generator with it, so the run's {@link DefaultGenerator} (when bound) continues from there.
+     */
+    private static Tensor randomInpaintNoise(long seed, Tensor noise) {
+        var torchDefault = DefaultGenerator.current();
+        if (torchDefault.isEmpty()) return Noise.prepare(seed, noise.shape(), null, noise.dtype());
+        torchDefault.get().manualSeed(seed);
+        return Noise.prepare(torchDefault.get().generator(), noise.shape(), null, noise.dtype());
     }
 
     /** ComfyUI's {@code max_denoise}: sigma0 equals sigma_max within a relative 1e-5, or exceeds it. */

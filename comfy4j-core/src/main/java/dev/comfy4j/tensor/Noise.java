@@ -34,25 +34,33 @@ public final class Noise {
 
     /** As above with the latent's dtype (torch draws in that dtype). */
     public static Tensor prepare(long seed, long[] shape, int[] batchIndex, DType dtype) {
-        if (shape.length == 0) throw new IllegalArgumentException("noise needs a shape");
         try (TorchGenerator generator = TorchGenerator.cpu(seed)) {
-            if (batchIndex == null) return Tensor.randn(generator, dtype, shape);
-            if (batchIndex.length == 0) throw new IllegalArgumentException("batch_index is empty");
-            int max = Arrays.stream(batchIndex).max().orElseThrow();
-            if (Arrays.stream(batchIndex).anyMatch(i -> i < 0)) throw new IllegalArgumentException("negative batch_index");
-            long[] one = shape.clone();
-            one[0] = 1;
-            TreeMap<Integer, Tensor> kept = new TreeMap<>();
-            try (TensorScope scope = TensorScope.open()) {
-                for (int i = 0; i <= max; i++) {
-                    Tensor draw = Tensor.randn(generator, dtype, one);
-                    if (contains(batchIndex, i)) kept.put(i, draw);
-                    else draw.close();
-                }
-                List<Tensor> rows = new ArrayList<>(batchIndex.length);
-                for (int i : batchIndex) rows.add(kept.get(i));
-                return scope.keep(Tensor.cat(rows, 0));
+            return prepare(generator, shape, batchIndex, dtype);
+        }
+    }
+
+    /**
+     * As above, drawn from {@code generator} already seeded with {@code torch.manual_seed(seed)}: it is left where
+     * ComfyUI leaves torch's default generator after {@code prepare_noise}.
+     */
+    public static Tensor prepare(TorchGenerator generator, long[] shape, int[] batchIndex, DType dtype) {
+        if (shape.length == 0) throw new IllegalArgumentException("noise needs a shape");
+        if (batchIndex == null) return Tensor.randn(generator, dtype, shape);
+        if (batchIndex.length == 0) throw new IllegalArgumentException("batch_index is empty");
+        int max = Arrays.stream(batchIndex).max().orElseThrow();
+        if (Arrays.stream(batchIndex).anyMatch(i -> i < 0)) throw new IllegalArgumentException("negative batch_index");
+        long[] one = shape.clone();
+        one[0] = 1;
+        TreeMap<Integer, Tensor> kept = new TreeMap<>();
+        try (TensorScope scope = TensorScope.open()) {
+            for (int i = 0; i <= max; i++) {
+                Tensor draw = Tensor.randn(generator, dtype, one);
+                if (contains(batchIndex, i)) kept.put(i, draw);
+                else draw.close();
             }
+            List<Tensor> rows = new ArrayList<>(batchIndex.length);
+            for (int i : batchIndex) rows.add(kept.get(i));
+            return scope.keep(Tensor.cat(rows, 0));
         }
     }
 

@@ -175,6 +175,15 @@ public final class Tensor implements AutoCloseable {
                 TorchTypes.options(dtype, Device.CPU)));
     }
 
+    /**
+     * {@code torch.randint(high, shape, generator=g)}: int64 values in [0, high) on the CPU; for high below 2^32
+     * torch takes one 32-bit mt19937 output per element, in order, as {@code value % high}.
+     */
+    public static Tensor randint(TorchGenerator generator, long high, long... shape) {
+        return call(() -> torch.randint(high, shape, new org.bytedeco.pytorch.GeneratorOptional(generator.raw()),
+                TorchTypes.options(DType.I64, Device.CPU)));
+    }
+
     /** A float32 CPU tensor holding a copy of {@code values}. */
     public static Tensor fromFloats(float[] values, long... shape) {
         checkCount(values.length, shape);
@@ -461,6 +470,19 @@ public final class Tensor implements AutoCloseable {
     public Tensor amin() { return call(() -> raw().amin()); }
     public Tensor amin(long[] dims, boolean keepDim) { return call(() -> raw().amin(dims, keepDim)); }
     public Tensor argmax(long dim, boolean keepDim) { return call(() -> raw().argmax(new LongOptional(dim), keepDim)); }
+    /** {@code this.max(dim)}: the values and their indices (int64), {@code dim} dropped. */
+    public List<Tensor> maxWithIndices(long dim) {
+        return callAll(() -> {
+            var t = raw().max(dim, false);
+            return new org.bytedeco.pytorch.Tensor[] {t.get0(), t.get1()};
+        });
+    }
+    /** {@code this.argsort(dim, descending)} (torch's default, not stable). */
+    public Tensor argsort(long dim, boolean descending) { return call(() -> raw().argsort(dim, descending)); }
+    /** {@code this.norm(dim=dim, keepdim=keepDim)}: the 2-norm over {@code dim} ({@code torch.linalg.vector_norm}). */
+    public Tensor norm(long dim, boolean keepDim) {
+        return call(() -> torch.linalg_vector_norm(raw(), new Scalar(2.0), new long[] {dim}, keepDim, new ScalarTypeOptional()));
+    }
     public Tensor cumsum(long dim) { return call(() -> raw().cumsum(dim)); }
 
     // ---- shape ------------------------------------------------------------------------------
@@ -485,6 +507,12 @@ public final class Tensor implements AutoCloseable {
     /** Rows of {@code dim} picked by an int64 index tensor. */
     public Tensor indexSelect(long dim, Tensor index) { return call(() -> raw().index_select(dim, index.raw())); }
     public Tensor gather(long dim, Tensor index) { return call(() -> torch.gather(raw(), dim, index.raw())); }
+    /** In-place {@code this.scatter_(dim, index, src)}. */
+    public Tensor scatter_(long dim, Tensor index, Tensor src) { scoped(() -> raw().scatter_(dim, index.raw(), src.raw())); return this; }
+    /** {@code this.scatter_reduce(dim, index, src, reduce)} (include_self): reduce is "sum", "prod", "mean", "amax" or "amin". */
+    public Tensor scatterReduce(long dim, Tensor index, Tensor src, String reduce) {
+        return call(() -> raw().scatter_reduce(dim, index.raw(), src.raw(), reduce));
+    }
     public Tensor flip(long... dims) { return call(() -> torch.flip(raw(), dims)); }
     /** {@code torch.rot90(this, k, dims)}. */
     public Tensor rot90(long k, long dimA, long dimB) { return call(() -> torch.rot90(raw(), k, dimA, dimB)); }

@@ -80,4 +80,36 @@ class KSamplerPipelineTest {
             }
         }
     }
+
+    /**
+     * ddim's inpaint noise reseeds torch's default generator: ComfyUI's {@code torch.manual_seed(seed + 1)} and a randn
+     * of the noise's shape, so ToMe's later draws in the run continue from there; without a mask nothing is drawn.
+     */
+    @Test
+    void ddimsInpaintNoiseReseedsTheRunsDefaultGenerator() {
+        try (TensorScope ignored = TensorScope.open()) {
+            Tensor latent = Tensor.full(0.4, DType.F32, 1, 4, 4, 4);
+            Tensor noise = Noise.prepare(5, new long[]{1, 4, 4, 4}, null);
+            Tensor mask = Tensor.full(1.0, DType.F32, 1, 32, 32);
+            float[] sigmas = Schedulers.byName("karras").sigmas(SD15, 2);
+            Denoiser model = new GaussianDenoiser(1.5, 0.1);
+            long[] expected;
+            try (dev.comfy4j.tensor.TorchGenerator reference = dev.comfy4j.tensor.TorchGenerator.cpu(6)) {
+                Tensor.randn(reference, DType.F32, 1, 4, 4, 4).close();
+                expected = Tensor.randint(reference, 4, 16).toLongArray();
+            }
+            try (dev.comfy4j.tensor.DefaultGenerator run = dev.comfy4j.tensor.DefaultGenerator.seeded(5)) {
+                run.during(() -> KSamplerPipeline.sample(model, SD15, Samplers.byName("ddim"), sigmas, latent, noise, mask, SCALE,
+                        SamplingContext.of(5)));
+                assertThat(Tensor.randint(run.generator(), 4, 16).toLongArray()).containsExactly(expected);
+            }
+            try (dev.comfy4j.tensor.DefaultGenerator run = dev.comfy4j.tensor.DefaultGenerator.seeded(5);
+                    dev.comfy4j.tensor.TorchGenerator untouched = dev.comfy4j.tensor.TorchGenerator.cpu(5)) {
+                run.during(() -> KSamplerPipeline.sample(model, SD15, Samplers.byName("ddim"), sigmas, latent, noise, null, SCALE,
+                        SamplingContext.of(5)));
+                assertThat(Tensor.randint(run.generator(), 4, 16).toLongArray())
+                        .containsExactly(Tensor.randint(untouched, 4, 16).toLongArray());
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package dev.comfy4j.model.options;
 
 import dev.comfy4j.tensor.Tensor;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What ComfyUI's {@code transformer_options} (and the {@code extra_options} the attention patches get) say
@@ -18,6 +20,7 @@ public final class TransformerOptions {
     private int blockIndex;
     private long heads;
     private long headDim;
+    private final Map<Object, Object> pending = new IdentityHashMap<>();
 
     public TransformerOptions(TransformerPatches patches, Tensor sigmas, List<Integer> condOrUncond) {
         this.patches = patches;
@@ -76,5 +79,18 @@ public final class TransformerOptions {
     public void setHeads(long heads, long headDim) {
         this.heads = heads;
         this.headDim = headDim;
+    }
+
+    /**
+     * Hands {@code value} from a patch's attention-input half to its output half within this UNet call (ToMe's
+     * unmerge), under {@code owner}; per call rather than in the patch, so that runs on other threads never see it.
+     */
+    public void putPending(Object owner, Object value) {
+        pending.put(owner, value);
+    }
+
+    /** What {@link #putPending} left under {@code owner}, removed; null if nothing. */
+    public Object takePending(Object owner) {
+        return pending.remove(owner);
     }
 }

@@ -14,6 +14,7 @@ import dev.comfy4j.sampling.preview.LatentPreviewer;
 import dev.comfy4j.sampling.preview.PreviewJpeg;
 import dev.comfy4j.sampling.SigmaSelection;
 import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.DefaultGenerator;
 import dev.comfy4j.tensor.Noise;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -50,17 +51,22 @@ final class CommonKSampler {
                 if (s.startStep() < sigmas.length - 1) sigmas = java.util.Arrays.copyOfRange(sigmas, s.startStep(), sigmas.length);
                 else return latent; // ComfyUI returns the input latent itself
             }
-            Tensor noise = s.disableNoise()
-                    ? Tensor.zeros(DType.F32, samples.shape())
-                    : Noise.prepare(seed, samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
-            var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
+            // torch.manual_seed(seed) in prepare_noise; with the noise disabled ComfyUI leaves torch's default generator
+            // as the process had it, comfy4j starts it at the seed (docs/compatibility.md, ToMe)
+            float[] runSigmas = sigmas;
             Tensor out;
-            try (LatentPreviewer previewer = previews.open();
-                    SamplingContext run = new SamplingContext(seed, progress(context, previewer, previews.maxSize()),
-                            context::checkInterrupt)) {
-                out = KSamplerPipeline.sample(denoiser,
-                        guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), noise.to(DType.F32),
-                        latent.noiseMask(), guided.latentScaleFactor(), run, guided.maskSchedule());
+            try (DefaultGenerator torchDefault = DefaultGenerator.seeded(seed)) {
+                Tensor noise = s.disableNoise()
+                        ? Tensor.zeros(DType.F32, samples.shape())
+                        : Noise.prepare(torchDefault.generator(), samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
+                var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
+                try (LatentPreviewer previewer = previews.open();
+                        SamplingContext run = new SamplingContext(seed, progress(context, previewer, previews.maxSize()),
+                                context::checkInterrupt)) {
+                    out = torchDefault.during(() -> KSamplerPipeline.sample(denoiser,
+                            guided.modelSampling(), sampler, runSigmas, samples.to(DType.F32), noise.to(DType.F32),
+                            latent.noiseMask(), guided.latentScaleFactor(), run, guided.maskSchedule()));
+                }
             }
             // the output cache owns the result, as with the VAE nodes
             return latent.withSamples(scope.keep(out).escapeScope());

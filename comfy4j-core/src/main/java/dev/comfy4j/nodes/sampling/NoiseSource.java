@@ -5,6 +5,7 @@ import dev.comfy4j.python.PyError;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Noise;
 import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TorchGenerator;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -28,9 +29,16 @@ public record NoiseSource(BigInteger seed, boolean disabled) {
 
     /** The initial noise for {@code latent}, float32 of its shape; in the caller's scope. */
     public Tensor generate(Latent latent) {
+        try (TorchGenerator generator = TorchGenerator.cpu(seedBits())) {
+            return generate(latent, generator);
+        }
+    }
+
+    /** As above, drawn from {@code generator} seeded with {@code torch.manual_seed(seed)} (untouched when disabled). */
+    public Tensor generate(Latent latent, TorchGenerator generator) {
         long[] shape = latent.samples().shape();
         if (disabled) return Tensor.zeros(DType.F32, shape);
-        return Noise.prepare(seedBits(), shape, batchIndex(latent.batchIndex()), DType.F32);
+        return Noise.prepare(generator, shape, batchIndex(latent.batchIndex()), DType.F32);
     }
 
     static int[] batchIndex(List<Long> index) {

@@ -12,6 +12,7 @@ import dev.comfy4j.sampling.SamplingContext;
 import dev.comfy4j.sampling.StepListener;
 import dev.comfy4j.sampling.preview.LatentPreviewer;
 import dev.comfy4j.tensor.DType;
+import dev.comfy4j.tensor.DefaultGenerator;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import java.util.function.BiFunction;
@@ -45,9 +46,11 @@ final class SamplingRun {
             BiFunction<GuidedModel, long[], Denoiser> guidance, Sampler sampler, float[] sigmas, Latent latent, NoiseSource noise,
             long seed, NodeContext context) throws Exception {
         Tensor samples = latent.samples();
-        try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open()) {
+        try (GuidedModel guided = models.open(model); TensorScope scope = TensorScope.open();
+                DefaultGenerator torchDefault = DefaultGenerator.seeded(seed)) {
             if (sigmas.length == 0) return new Result(latent, latent); // CFGGuider.sample returns the latent
-            Tensor initialNoise = noise.generate(latent);
+            // RandomNoise seeds torch's default generator and draws from it; ToMe's draws continue it during sampling
+            Tensor initialNoise = noise.generate(latent, torchDefault.generator());
             Tensor[] lastDenoised = {null};
             int total = sigmas.length - 1;
             Tensor out;
@@ -59,9 +62,9 @@ final class SamplingRun {
                     lastDenoised[0] = denoised.clone().escapeScope(); // outlives the step; closed below
                     report.onStep(Math.min(step, total - 1), total, x, denoised);
                 }, context::checkInterrupt)) {
-                    out = KSamplerPipeline.sample(guidance.apply(guided, samples.shape()), guided.modelSampling(), sampler, sigmas,
-                            samples.to(DType.F32), initialNoise, latent.noiseMask(), guided.latentScaleFactor(), run,
-                            guided.maskSchedule());
+                    out = torchDefault.during(() -> KSamplerPipeline.sample(guidance.apply(guided, samples.shape()),
+                            guided.modelSampling(), sampler, sigmas, samples.to(DType.F32), initialNoise, latent.noiseMask(),
+                            guided.latentScaleFactor(), run, guided.maskSchedule()));
                     if (lastDenoised[0] != null) x0 = lastDenoised[0].div(guided.latentScaleFactor());
                 }
             } finally {
