@@ -22,7 +22,8 @@ import java.util.Map;
  *       CLIPSave file's, transposed as ComfyUI's loader does.</li>
  * </ul>
  *
- * Every tensor is the file's or a view of it (slices, transposes): nothing is copied.
+ * Every tensor is the file's or a view of it (slices, transposes): nothing is copied. SD2.x's OpenCLIP
+ * ViT-H goes through the same view under its own names ({@link #view(StateDict, String, String)}).
  */
 public final class ClipGWeights {
     /** Where ComfyUI's SDXL model keeps CLIP-G, and the prefix of the names this view gives. */
@@ -47,14 +48,22 @@ public final class ClipGWeights {
 
     /** The view; the caller closes it (that frees only the views it made) and keeps {@code file} open meanwhile. */
     public static StateDict view(StateDict file, String prefix) {
+        return view(file, prefix, PREFIX);
+    }
+
+    /**
+     * The same view of any OpenCLIP text tower under the names {@code names + "text_model.*"} and
+     * {@code names + "text_projection.weight"}: SD2.x's ViT-H is {@code clip_h.transformer.} in ComfyUI.
+     */
+    public static StateDict view(StateDict file, String prefix, String names) {
         Map<String, Tensor> named = new LinkedHashMap<>();
         List<Tensor> owned = new ArrayList<>();
         try {
-            if (isOpenClipLayout(file, prefix)) fromOpenClip(file, prefix, named, owned);
-            else if (file.contains(prefix + HF_PROBE)) fromHuggingFace(file, prefix, named, owned);
-            else throw new IllegalArgumentException("no CLIP-G text tower under '" + prefix + "'");
-            if (!named.containsKey(PREFIX + "text_projection.weight")) {
-                throw new IllegalArgumentException("the CLIP-G under '" + prefix + "' has no text_projection");
+            if (isOpenClipLayout(file, prefix)) fromOpenClip(file, prefix, names, named, owned);
+            else if (file.contains(prefix + HF_PROBE)) fromHuggingFace(file, prefix, names, named, owned);
+            else throw new IllegalArgumentException("no OpenCLIP text tower under '" + prefix + "'");
+            if (!named.containsKey(names + "text_projection.weight")) {
+                throw new IllegalArgumentException("the text tower under '" + prefix + "' has no text_projection");
             }
         } catch (RuntimeException e) {
             owned.forEach(Tensor::close);
@@ -63,32 +72,35 @@ public final class ClipGWeights {
         return StateDict.view(file, named, owned);
     }
 
-    private static void fromHuggingFace(StateDict file, String prefix, Map<String, Tensor> named, List<Tensor> owned) {
+    private static void fromHuggingFace(StateDict file, String prefix, String names, Map<String, Tensor> named,
+                                        List<Tensor> owned) {
         String text = prefix + "text_model.";
-        for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(text) && !k.endsWith("position_ids")) named.put(PREFIX + k.substring(prefix.length()), e.getValue());
+        for (String k : List.copyOf(file.keys())) {
+            if (k.startsWith(text) && !k.endsWith("position_ids")) named.put(names + k.substring(prefix.length()), file.get(k));
         }
         Tensor projection = file.get(prefix + "text_projection.weight");
         if (projection != null) {
-            named.put(PREFIX + "text_projection.weight", projection);
+            named.put(names + "text_projection.weight", projection);
         } else if (file.contains(prefix + "text_projection")) {
-            named.put(PREFIX + "text_projection.weight", own(file.get(prefix + "text_projection").transpose(0, 1), owned));
+            named.put(names + "text_projection.weight", own(file.get(prefix + "text_projection").transpose(0, 1), owned));
         }
     }
 
-    private static void fromOpenClip(StateDict file, String prefix, Map<String, Tensor> named, List<Tensor> owned) {
-        String text = PREFIX + "text_model.";
-        for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
-            if (!e.getKey().startsWith(prefix)) continue;
-            String k = e.getKey().substring(prefix.length());
-            Tensor t = e.getValue();
+    // Keys are read through get() so that a recording view (StateDict.recording) sees which ones a tower uses.
+    private static void fromOpenClip(StateDict file, String prefix, String names, Map<String, Tensor> named,
+                                     List<Tensor> owned) {
+        String text = names + "text_model.";
+        for (String key : List.copyOf(file.keys())) {
+            if (!key.startsWith(prefix)) continue;
+            String k = key.substring(prefix.length());
+            if (k.equals("logit_scale")) continue;
+            Tensor t = file.get(key);
             switch (k) {
                 case "token_embedding.weight" -> named.put(text + "embeddings.token_embedding.weight", t);
                 case "positional_embedding" -> named.put(text + "embeddings.position_embedding.weight", t);
                 case "ln_final.weight" -> named.put(text + "final_layer_norm.weight", t);
                 case "ln_final.bias" -> named.put(text + "final_layer_norm.bias", t);
-                case "text_projection" -> named.put(PREFIX + "text_projection.weight", own(t.transpose(0, 1), owned));
+                case "text_projection" -> named.put(names + "text_projection.weight", own(t.transpose(0, 1), owned));
                 default -> {
                     if (k.startsWith("transformer.resblocks.")) block(k.substring("transformer.resblocks.".length()), t, text, named, owned);
                 }

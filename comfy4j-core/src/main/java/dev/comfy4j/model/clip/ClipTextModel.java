@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A CLIP text transformer as ComfyUI runs it ({@code comfy/clip_model.py}): token and position
  * embeddings, pre-norm layers with causal self-attention and MLPs, a final layer norm. Two models use
  * it: the CLIP-L of SD1 and SDXL (Hugging Face layout, quick-GELU) and SDXL's OpenCLIP ViT-bigG
- * ({@link #fromOpenClip}: open_clip layout, exact GELU, projected pooled output). Weights are kept in fp16 (ComfyUI's text-encoder dtype; an fp16 file is used in place,
+ * ({@link #fromTowerView}: open_clip or Hugging Face layout, exact GELU, projected pooled output). Weights are kept in fp16 (ComfyUI's text-encoder dtype; an fp16 file is used in place,
  * without a copy) and each one is cast to fp32 when its layer runs, so all arithmetic is fp32, as
  * with ComfyUI's {@code manual_cast}.
  *
@@ -105,31 +105,26 @@ public final class ClipTextModel implements AutoCloseable {
     }
 
     /**
-     * The OpenCLIP ViT-bigG text tower of SDXL ({@code conditioner.embedders.1.model.}) in its own
-     * open_clip layout, read as ComfyUI's {@code clip_text_transformers_convert} renames it: the fused
-     * {@code attn.in_proj_weight} is split into q, k, v (views, no copy), the MLP is exact GELU, and the
-     * pooled output goes through {@code text_projection} (used as {@code x @ P}). Dropped embeddings are
-     * padded with 0, CLIP-G's pad token. The state dict stays the caller's.
+     * SDXL's CLIP-G from the view {@link ClipGWeights#view} gives (ComfyUI's names, either file layout). The
+     * view stays the caller's.
      */
-    public static ClipTextModel fromOpenClip(StateDict sd, String prefix) {
-        Tensor projection = sd.get(prefix + "text_projection");
-        if (projection == null) throw new IllegalArgumentException("no " + prefix + "text_projection: not an OpenCLIP text tower");
-        return new ClipTextModel(openClipLayout(sd, prefix), prefix, false, projection, 0, null);
+    public static ClipTextModel fromClipGWeights(StateDict view) {
+        return fromTowerView(view, ClipGWeights.PREFIX, false);
     }
 
     /**
-     * SDXL's CLIP-G from the view {@link ClipGWeights#view} gives (ComfyUI's names, either file layout): the
-     * same model as {@link #fromOpenClip}, exact GELU, pooled output through {@code text_projection}, dropped
-     * embeddings padded with 0. The view stays the caller's.
+     * An OpenCLIP text tower from a {@link ClipGWeights#view(StateDict, String, String)} under {@code names}
+     * (SDXL's CLIP-G, SD2.x's ViT-H): exact GELU, pooled output through {@code text_projection}, dropped
+     * embeddings padded with 0. With {@code ownsView} the model closes the view; else it stays the caller's.
      */
-    public static ClipTextModel fromClipGWeights(StateDict view) {
-        Tensor weight = view.get(ClipGWeights.PREFIX + "text_projection.weight");
-        if (weight == null) throw new IllegalArgumentException("no " + ClipGWeights.PREFIX + "text_projection.weight");
+    public static ClipTextModel fromTowerView(StateDict view, String names, boolean ownsView) {
+        Tensor weight = view.get(names + "text_projection.weight");
+        if (weight == null) throw new IllegalArgumentException("no " + names + "text_projection.weight");
         // The linear weight is P transposed; the model uses P (pooled = x @ P).
         Tensor projection = weight.transpose(0, 1).escapeScope();
         try {
-            ClipTextModel model = new ClipTextModel(hfLayout(view, ClipGWeights.PREFIX + "text_model."),
-                    ClipGWeights.PREFIX + "text_model.", false, projection, 0, null);
+            ClipTextModel model = new ClipTextModel(hfLayout(view, names + "text_model."),
+                    names + "text_model.", false, projection, 0, ownsView ? view : null);
             if (model.textProjection != projection) projection.close();
             else model.ownedCopies.add(projection);
             return model;
@@ -137,32 +132,6 @@ public final class ClipTextModel implements AutoCloseable {
             projection.close();
             throw e;
         }
-    }
-
-    private static Weights openClipLayout(StateDict sd, String prefix) {
-        return (name, copies) -> {
-            if (name.equals("embeddings.token_embedding.weight")) return sd.get(prefix + "token_embedding.weight");
-            if (name.equals("embeddings.position_embedding.weight")) return sd.get(prefix + "positional_embedding");
-            if (name.startsWith("final_layer_norm.")) return sd.get(prefix + "ln_final." + name.substring("final_layer_norm.".length()));
-            if (!name.startsWith("encoder.layers.")) return null;
-            String rest = name.substring("encoder.layers.".length());
-            int dot = rest.indexOf('.');
-            String block = prefix + "transformer.resblocks." + rest.substring(0, dot) + ".";
-            String part = rest.substring(dot + 1);
-            int qkv = part.startsWith("self_attn.q_proj.") ? 0 : part.startsWith("self_attn.k_proj.") ? 1
-                    : part.startsWith("self_attn.v_proj.") ? 2 : -1;
-            if (qkv >= 0) {
-                Tensor fused = sd.get(block + (part.endsWith(".weight") ? "attn.in_proj_weight" : "attn.in_proj_bias"));
-                if (fused == null) return null;
-                long rows = fused.size(0) / 3;
-                Tensor view = fused.narrow(0, qkv * rows, rows).escapeScope();
-                copies.add(view);
-                return view;
-            }
-            String mapped = part.replace("layer_norm1.", "ln_1.").replace("layer_norm2.", "ln_2.")
-                    .replace("self_attn.out_proj.", "attn.out_proj.").replace("mlp.fc1.", "mlp.c_fc.").replace("mlp.fc2.", "mlp.c_proj.");
-            return sd.get(block + mapped);
-        };
     }
 
     /**

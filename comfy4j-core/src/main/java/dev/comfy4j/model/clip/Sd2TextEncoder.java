@@ -9,8 +9,9 @@ import java.util.Set;
  * {@code SD2Tokenizer}): where a checkpoint keeps it, how it is recognised, and how it is built.
  * Checkpoints keep the tower in the open_clip layout ({@code token_embedding}, {@code positional_embedding},
  * {@code transformer.resblocks.N} with a fused {@code attn.in_proj_weight}, {@code ln_final},
- * {@code text_projection}); it is read in place as ComfyUI's {@code clip_text_transformers_convert} renames it
- * ({@link ClipTextModel#fromOpenClip}): 24 layers of width 1024, 16 heads, exact GELU, projected pooled output.
+ * {@code text_projection}); it is read in place under ComfyUI's names ({@value #NAMES}{@code text_model.*}) as
+ * {@code clip_text_transformers_convert} renames it ({@link ClipGWeights#view(StateDict, String, String)}, no copy):
+ * 24 layers of width 1024, 16 heads, exact GELU, projected pooled output.
  *
  * <p>Stateless; the loaders (CheckpointLoaderSimple and, for a text-encoder file, CLIPLoader) share it.
  */
@@ -22,6 +23,8 @@ public final class Sd2TextEncoder {
     /** ViT-H's text width and depth (ComfyUI's sd2_clip_config.json). */
     public static final int WIDTH = 1024;
     public static final int LAYERS = 24;
+    /** Where ComfyUI's SD2 CLIP keeps ViT-H: the names its LoRA keys and the weights view use. */
+    public static final String NAMES = "clip_h.transformer.";
 
     private Sd2TextEncoder() {}
 
@@ -43,9 +46,25 @@ public final class Sd2TextEncoder {
         return !keys.contains(layers + "31.mlp.fc1.weight") && keys.contains(layers + "22.mlp.fc1.weight");
     }
 
-    /** The text model under {@code prefix} (open_clip layout); {@code sd} must outlive it. */
+    /** The text model under {@code prefix} (open_clip or Hugging Face layout); {@code sd} must outlive it. */
     public static ClipTextModel load(StateDict sd, String prefix) {
-        return ClipTextModel.fromOpenClip(sd, prefix);
+        StateDict view = weights(sd, prefix);
+        try {
+            return fromWeights(view, true);
+        } catch (RuntimeException e) {
+            view.close();
+            throw e;
+        }
+    }
+
+    /** The tower under {@code prefix} of {@code file} under ComfyUI's names ({@value #NAMES}); the caller closes it. */
+    public static StateDict weights(StateDict file, String prefix) {
+        return ClipGWeights.view(file, prefix, NAMES);
+    }
+
+    /** The text model from {@link #weights}; with {@code ownsView} the model closes the view. */
+    public static ClipTextModel fromWeights(StateDict view, boolean ownsView) {
+        return ClipTextModel.fromTowerView(view, NAMES, ownsView);
     }
 
     /** SD2's CLIP: the SD2 tokenizer rules over {@code base}'s vocabulary, penultimate layer, final layer norm. */

@@ -79,6 +79,30 @@ public final class LoraKeyMap {
     }
 
     /**
+     * The LoRA keys of SD2.x's OpenCLIP ViT-H whose weights are the keys of {@code viewKeys} under ComfyUI's names
+     * ({@code clip_h.transformer.*}): as {@code model_lora_keys_clip} names them, {@code lora_te_*},
+     * {@code lora_te1_*} and diffusers' {@code text_encoder.*}, and the generic {@code text_encoders.*}.
+     */
+    public static Map<String, String> clipH(Set<String> viewKeys, String prefix) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String k : viewKeys) {
+            if (k.startsWith(prefix) && k.endsWith(".weight")) {
+                map.put("text_encoders." + k.substring(0, k.length() - ".weight".length()), k);
+            }
+        }
+        for (int b = 0; b < 32; b++) {
+            for (String[] layer : CLIP_LAYERS) {
+                String k = prefix + "text_model.encoder.layers." + b + "." + layer[0] + ".weight";
+                if (!viewKeys.contains(k)) continue;
+                map.put("lora_te_text_model_encoder_layers_" + b + "_" + layer[1], k);
+                map.put("lora_te1_text_model_encoder_layers_" + b + "_" + layer[1], k);
+                map.put("text_encoder.text_model.encoder.layers." + b + "." + layer[0], k);
+            }
+        }
+        return map;
+    }
+
+    /**
      * The LoRA keys of SDXL's CLIP-G whose weights are the keys of {@code viewKeys}, ComfyUI's own names
      * ({@code clip_g.transformer.*}, see {@code ClipGWeights}). Beside a CLIP-L (SDXL base) it is {@code lora_te2_*}
      * and diffusers' {@code text_encoder_2.*}; alone (the refiner) {@code lora_te_*}, {@code text_encoder.*} and

@@ -78,11 +78,18 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
         return new ClipHandle(manager, file, prefix, family, tokenizer, lastLayer, patches.with(patch), clipG);
     }
 
-    /** ComfyUI's LoRA key names of this CLIP-L text encoder, mapped to the keys of {@code weights}. */
+    /** ComfyUI's LoRA key names of this CLIP-L (or SD2's ViT-H) text encoder, mapped to the keys of {@code weights}. */
     @Override
     public Map<String, String> loraKeys(StateDict weights) {
         requireSd1OrSdxl("LoRA on");
+        if (family == ModelFamily.SD2) return LoraKeyMap.clipH(weights.keys(), Sd2TextEncoder.NAMES);
         return LoraKeyMap.clipL(weights.keys(), prefix);
+    }
+
+    /** SD2's ViT-H is seen under ComfyUI's names ({@code clip_h.transformer.*}); CLIP-L under the file's own. */
+    @Override
+    public StateDict weightsView(StateDict file) {
+        return family == ModelFamily.SD2 ? Sd2TextEncoder.weights(file, prefix) : file;
     }
 
     /** The text encoders whose weights patches reach: this CLIP-L, and SDXL's CLIP-G beside it. */
@@ -148,8 +155,9 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     }
 
     private void requireSd1OrSdxl(String what) {
-        if (family == ModelFamily.SD1 || family == ModelFamily.SDXL || family == ModelFamily.SDXL_REFINER) return;
-        throw unsupported(what, "SD1.x CLIP-L and SDXL are");
+        if (family == ModelFamily.SD1 || family == ModelFamily.SD2 || family == ModelFamily.SDXL
+                || family == ModelFamily.SDXL_REFINER) return;
+        throw unsupported(what, "SD1.x CLIP-L, SD2.x and SDXL are");
     }
 
     private PyError unsupported(String what, String supported) {
@@ -171,7 +179,7 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     public ModelManager.Lease<LoadedComponent<ClipTextModel>> acquire() throws Exception {
         // The weights stay fp16 and are widened per layer at compute time (ComfyUI's manual cast).
         return ComponentLoads.acquire(manager, "CLIP", file, prefix, 1.0, this,
-                weights -> family == ModelFamily.SD2 ? Sd2TextEncoder.load(weights, prefix)
+                weights -> family == ModelFamily.SD2 ? Sd2TextEncoder.fromWeights(weights, false)
                         : ClipTextModel.fromStateDict(weights, prefix));
     }
 
