@@ -55,7 +55,7 @@ final class CommonKSampler {
                     : Noise.prepare(seed, samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
             var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
             Tensor out;
-            try (LatentPreviewer previewer = previews.open();
+            try (LatentPreviewer previewer = previews.open(guided.latentFormat());
                     SamplingContext run = new SamplingContext(seed, progress(context, previewer, previews.maxSize()),
                             context::checkInterrupt)) {
                 out = KSamplerPipeline.sample(denoiser,
