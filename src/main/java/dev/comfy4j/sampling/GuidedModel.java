@@ -61,8 +61,9 @@ public interface GuidedModel extends AutoCloseable {
         List<Tensor> predict(Tensor x, double sigma, int... order);
     }
 
+    /** Only the context (the pooled output and sizes, which only SDXL-type models read, may be there too). */
     private static boolean isPlain(SamplingCond c) {
-        return c.equals(SamplingCond.of(c.crossAttn()));
+        return c.equals(new SamplingCond(c.crossAttn(), null, false, null, null, false, null, null, null, null, false, c.adm()));
     }
 
     /**
