@@ -1,5 +1,7 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.unet.AdmEncoder;
+import dev.comfy4j.model.unet.AdmInputs;
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.Control;
 import dev.comfy4j.sampling.control.ControlSpec;
@@ -22,15 +24,20 @@ import java.util.function.Function;
  *       {@code set_area_to_bounds} ("mask bounds") the area becomes the bounding box of the mask's
  *       non-zero pixels over the batch, at least 8x8, or {@code (8, 8, 0, 0)} for an empty mask;</li>
  *   <li>{@code start_percent} / {@code end_percent} become sigmas ({@code percent_to_sigma});</li>
+ *   <li>for a model with an extra embedding (SDXL), each entry's {@code y} is made by the model's
+ *       {@code encode_adm} ({@code encode_model_conds}): from the entry's pooled output and keys, the width and
+ *       height defaulting to the latent's size times 8 and the prompt type to the side's;</li>
  *   <li>every entry with an area gets a twin on the other side with the same area, mask, strength and
- *       range and the context of the smallest entry there that contains it (the whole-image one if
+ *       range and the context and y of the smallest entry there that contains it (the whole-image one if
  *       none), unless that one has the very same area ({@code create_cond_with_same_area_if_none};
  *       positive side first).</li>
  * </ol>
  *
- * <p>Resized masks are new tensors in the caller's scope.
+ * <p>Resized masks and the y vectors are new tensors in the caller's scope.
  */
 public final class CondResolver {
+    /** {@code encode_model_conds}' size default: the latent's size in pixels ("TODO: 8 multiple should be set by the model"). */
+    private static final int PIXELS_PER_LATENT = 8;
     /** {@code percent_to_sigma(0)}: above every sigma. */
     private static final double BEFORE_FIRST_SIGMA = 999999999.9;
     /** The smallest side of an area made from a mask's bounds. */
@@ -54,9 +61,25 @@ public final class CondResolver {
      */
     public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
             ModelSampling sampling, Function<ControlSpec, Control> controls) {
-        List<List<AreaCond>> sides = resolveAll(List.of(positive, negative), height, width, sampling, controls);
+        return resolve(positive, negative, height, width, sampling, controls, null);
+    }
+
+    /**
+     * As {@link #resolve(List, List, long, long, ModelSampling, Function)} for a model whose UNet takes the
+     * extra embedding {@code adm} makes (null: none); the negative side's entries are of prompt type
+     * "negative" unless they say otherwise.
+     */
+    public static Resolved resolve(List<SamplingCond> positive, List<SamplingCond> negative, long height, long width,
+            ModelSampling sampling, Function<ControlSpec, Control> controls, AdmEncoder adm) {
+        List<SamplingCond> typedNegative = negative.stream().map(c -> c.withPromptType(NEGATIVE, false)).toList();
+        List<List<AreaCond>> sides = resolveAll(List.of(positive, typedNegative), height, width, sampling, controls, adm);
         return new Resolved(sides.get(0), sides.get(1));
     }
+
+    /** The {@code prompt_type} of the negative side ({@code process_conds} names the conds "positive", "negative"). */
+    public static final String NEGATIVE = "negative";
+    /** The {@code prompt_type} of every entry that does not set one and is not on the negative side. */
+    public static final String POSITIVE = "positive";
 
     /**
      * Any number of conditionings resolved together (a guider's named conds in the guider's order, the
@@ -65,11 +88,24 @@ public final class CondResolver {
      */
     public static List<List<AreaCond>> resolveAll(List<List<SamplingCond>> sides, long height, long width, ModelSampling sampling,
             Function<ControlSpec, Control> controls) {
+        return resolveAll(sides, height, width, sampling, controls, null);
+    }
+
+    /**
+     * As {@link #resolveAll(List, long, long, ModelSampling, Function)} with each entry's y made by {@code adm}
+     * (null: the model takes none); entries without a prompt type are "positive" (guiders set "negative" where
+     * ComfyUI's do).
+     */
+    public static List<List<AreaCond>> resolveAll(List<List<SamplingCond>> sides, long height, long width, ModelSampling sampling,
+            Function<ControlSpec, Control> controls, AdmEncoder adm) {
         List<List<AreaCond>> resolved = new ArrayList<>();
         for (int k = 0; k < sides.size(); k++) {
             List<SamplingCond> side = k == 0 ? sides.get(0) : controlsToUncond(sides.get(0), sides.get(k));
             List<AreaCond> out = new ArrayList<>();
-            for (SamplingCond c : side) out.add(withControl(resolve(c, height, width, sampling), c, controls));
+            for (SamplingCond c : side) {
+                AreaCond r = withControl(resolve(c, height, width, sampling), c, controls);
+                out.add(adm == null ? r : r.withY(adm.encode(admInputs(c, height, width))));
+            }
             resolved.add(out);
         }
         for (int k = 0; k < resolved.size(); k++) {
@@ -78,6 +114,18 @@ public final class CondResolver {
             }
         }
         return resolved.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * {@code encode_model_conds}' arguments to {@code extra_conds}: the entry's own keys, width and height defaulting
+     * to the latent's pixel size, the prompt type to "positive".
+     */
+    static AdmInputs admInputs(SamplingCond c, long height, long width) {
+        AdmInputs own = c.adm() == null ? new AdmInputs(null, java.util.Map.of(), null) : c.adm();
+        java.util.Map<String, Double> values = new java.util.HashMap<>(own.values());
+        values.putIfAbsent("width", (double) (width * PIXELS_PER_LATENT));
+        values.putIfAbsent("height", (double) (height * PIXELS_PER_LATENT));
+        return new AdmInputs(own.pooled(), values, own.promptType() == null ? POSITIVE : own.promptType());
     }
 
     private static final Function<ControlSpec, Control> NO_CONTROLS = spec -> {
@@ -193,7 +241,8 @@ public final class CondResolver {
         }
         if (smallest == null) return;
         if (smallest.area() != null && java.util.Arrays.equals(smallest.area(), area)) return;
-        side.add(c.withCrossAttn(smallest.crossAttn()));
+        // out['model_conds'] = smallest['model_conds'].copy(): the context and the y
+        side.add(c.withCrossAttn(smallest.crossAttn()).withY(smallest.y()));
     }
 
     /** Whether area {@code a} lies inside {@code outer} (both {@code [h, w, y, x]}). */

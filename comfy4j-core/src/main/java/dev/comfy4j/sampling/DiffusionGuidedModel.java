@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.LatentFormat;
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.model.options.DenoiseMaskFunction;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A loaded {@link DiffusionModel} as the sampling pipeline uses it: its sigma table, the SD1.x latent
- * scale, and ComfyUI's classifier-free guidance through {@link CfgDenoiser} (conditioning entries resolved by
+ * A loaded {@link DiffusionModel} as the sampling pipeline uses it: its sigma table, its family's latent
+ * format, its extra embedding y (SDXL) built per entry, and ComfyUI's classifier-free guidance through {@link CfgDenoiser} (conditioning entries resolved by
  * {@link CondResolver}) with the sigma as a float32
  * value per batch element (as {@code sigmas[i] * s_in}).
  */
@@ -56,8 +57,8 @@ public final class DiffusionGuidedModel implements GuidedModel {
     }
 
     @Override
-    public double latentScaleFactor() {
-        return KSamplerPipeline.SD15_SCALE_FACTOR;
+    public LatentFormat latentFormat() {
+        return model.latentFormat();
     }
 
     @Override
@@ -68,14 +69,14 @@ public final class DiffusionGuidedModel implements GuidedModel {
     @Override
     public Denoiser guided(List<SamplingCond> positive, List<SamplingCond> negative, double cfg, long[] latentShape) {
         CondResolver.Resolved conds = CondResolver.resolve(positive, negative, latentShape[2], latentShape[3], sampling,
-                controlsOfThisRun()::open);
+                controlsOfThisRun()::open, model.admEncoder());
         return denoiser(conds.positive(), conds.negative(), cfg);
     }
 
     @Override
     public CondPredictions condPredictions(List<List<SamplingCond>> sides, long[] latentShape) {
         List<List<AreaCond>> resolved = CondResolver.resolveAll(sides, latentShape[2], latentShape[3], sampling,
-                controlsOfThisRun()::open);
+                controlsOfThisRun()::open, model.admEncoder());
         return (x, sigma, order) -> {
             List<List<AreaCond>> conds = new ArrayList<>();
             for (int i : order) conds.add(i < 0 ? null : resolved.get(i));

@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.LatentFormat;
 import dev.comfy4j.tensor.Tensor;
 import java.util.List;
 
@@ -11,8 +12,13 @@ import java.util.List;
 public interface GuidedModel extends AutoCloseable {
     ModelSampling modelSampling();
 
-    /** The latent format's scale factor (0.18215 for SD1.x). */
-    double latentScaleFactor();
+    /** The model family's latent format: its scale factor and preview factors. */
+    LatentFormat latentFormat();
+
+    /** The latent format's scale factor (0.18215 for SD1.x, 0.13025 for SDXL). */
+    default double latentScaleFactor() {
+        return latentFormat().scaleFactor();
+    }
 
     /**
      * The guided denoiser {@code uncond + (cond - uncond) * cfg} for whole-image cross-attention
@@ -55,8 +61,9 @@ public interface GuidedModel extends AutoCloseable {
         List<Tensor> predict(Tensor x, double sigma, int... order);
     }
 
+    /** Only the context (the pooled output and sizes, which only SDXL-type models read, may be there too). */
     private static boolean isPlain(SamplingCond c) {
-        return c.equals(SamplingCond.of(c.crossAttn()));
+        return c.equals(new SamplingCond(c.crossAttn(), null, false, null, null, false, null, null, null, null, false, c.adm()));
     }
 
     /**

@@ -24,7 +24,7 @@ import dev.comfy4j.tensor.TensorScope;
  */
 public final class KSamplerPipeline {
     /** SD1.x / SD2.x latent scale factor ({@code latent_formats.SD15}). */
-    public static final double SD15_SCALE_FACTOR = 0.18215;
+    public static final double SD15_SCALE_FACTOR = dev.comfy4j.model.LatentFormat.SD15.scaleFactor();
 
     private KSamplerPipeline() {}
 

@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling;
 
+import dev.comfy4j.model.unet.AdmInputs;
 import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.Tensor;
 import java.util.Objects;
@@ -21,14 +22,24 @@ import java.util.Objects;
  * @param control {@code control}: the entry's ControlNet chain, or null
  * @param controlApplyToUncond {@code control_apply_to_uncond} (set by the old ControlNetApply node): the
  *     sampler gives the control to a negative entry as well
+ * @param adm what the model's {@code encode_adm} reads from the entry: {@code pooled_output}, the size and score
+ *     keys it set and its {@code prompt_type} (null: not set; the sampler fills in its defaults); null for none
  */
 public record SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercentage, Double strength, Tensor mask,
         boolean setAreaToBounds, Double maskStrength, Double startPercent, Double endPercent, ControlSpec control,
-        boolean controlApplyToUncond) {
+        boolean controlApplyToUncond, AdmInputs adm) {
     public SamplingCond {
         Objects.requireNonNull(crossAttn, "crossAttn");
         if (area != null && area.length != 4) throw new IllegalArgumentException("an area has 4 values: height, width, y, x");
         area = area == null ? null : area.clone();
+    }
+
+    /** An entry without pooled output or sizes. */
+    public SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercentage, Double strength, Tensor mask,
+            boolean setAreaToBounds, Double maskStrength, Double startPercent, Double endPercent, ControlSpec control,
+            boolean controlApplyToUncond) {
+        this(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent, endPercent, control,
+                controlApplyToUncond, null);
     }
 
     /** An entry without ControlNet. */
@@ -40,7 +51,18 @@ public record SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercen
     /** A copy with another control ({@code n[name] = ...} of {@code apply_empty_x_to_equal_area}). */
     public SamplingCond withControl(ControlSpec newControl) {
         return new SamplingCond(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent,
-                endPercent, newControl, controlApplyToUncond);
+                endPercent, newControl, controlApplyToUncond, adm);
+    }
+
+    /**
+     * A copy whose {@code prompt_type} is {@code type}: always with {@code override} (a guider's
+     * {@code conditioning_set_values(..., {"prompt_type": ...})}), else only where the entry has none.
+     */
+    public SamplingCond withPromptType(String type, boolean override) {
+        AdmInputs old = adm == null ? new AdmInputs(null, java.util.Map.of(), null) : adm;
+        if (!override && old.promptType() != null) return this;
+        return new SamplingCond(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent,
+                endPercent, control, controlApplyToUncond, new AdmInputs(old.pooled(), old.values(), type));
     }
 
     /** An entry with only the context, as CLIPTextEncode gives it. */

@@ -64,7 +64,7 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
         return ComponentLoads.acquire(manager, "MODEL", file, prefix, STORAGE == WeightStorage.FLOAT32_COPY ? 2.0 : 1.0,
                 this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
-                        ModelSamplingDiscrete.of(architecture.prediction())));
+                        ModelSamplingDiscrete.of(architecture.prediction()), architecture.family()));
     }
 
     /** A clone with {@code patch} applied on top; shares the weights it does not patch. */

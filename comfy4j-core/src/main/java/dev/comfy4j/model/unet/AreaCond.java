@@ -17,19 +17,27 @@ import java.util.Objects;
  * @param timestepEnd the entry is skipped once sigma is below it ({@code timestep_end}), or null
  * @param control the ControlNet chain of the entry ({@code control}), or null; entries batch together only
  *     when they carry the same control object
+ * @param y the extra UNet embedding the model's {@code encode_adm} made for this entry ({@code model_conds['y']},
+ *     SDXL), [B or 1, D], or null for models without one
  */
 public record AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mask, double maskStrength,
-        Double timestepStart, Double timestepEnd, Control control) {
+        Double timestepStart, Double timestepEnd, Control control, Tensor y) {
     public AreaCond {
         Objects.requireNonNull(crossAttn, "crossAttn");
         if (area != null && area.length != 4) throw new IllegalArgumentException("an area is [height, width, y, x]");
         area = area == null ? null : area.clone();
     }
 
+    /** An entry without extra embedding. */
+    public AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mask, double maskStrength, Double timestepStart,
+            Double timestepEnd, Control control) {
+        this(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, control, null);
+    }
+
     /** An entry without ControlNet. */
     public AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mask, double maskStrength, Double timestepStart,
             Double timestepEnd) {
-        this(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, null);
+        this(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, null, null);
     }
 
     /** A whole-image entry: the context alone, as a text encoder's output reaches the sampler. */
@@ -43,14 +51,19 @@ public record AreaCond(Tensor crossAttn, int[] area, double strength, Tensor mas
     }
 
     public AreaCond withArea(int[] newArea) {
-        return new AreaCond(crossAttn, newArea, strength, mask, maskStrength, timestepStart, timestepEnd, control);
+        return new AreaCond(crossAttn, newArea, strength, mask, maskStrength, timestepStart, timestepEnd, control, y);
     }
 
     public AreaCond withCrossAttn(Tensor context) {
-        return new AreaCond(context, area, strength, mask, maskStrength, timestepStart, timestepEnd, control);
+        return new AreaCond(context, area, strength, mask, maskStrength, timestepStart, timestepEnd, control, y);
+    }
+
+    /** A copy with another extra embedding. */
+    public AreaCond withY(Tensor newY) {
+        return new AreaCond(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, control, newY);
     }
 
     public AreaCond withControl(Control newControl) {
-        return new AreaCond(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, newControl);
+        return new AreaCond(crossAttn, area, strength, mask, maskStrength, timestepStart, timestepEnd, newControl, y);
     }
 }

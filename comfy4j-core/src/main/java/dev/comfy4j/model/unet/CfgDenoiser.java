@@ -273,10 +273,14 @@ public final class CfgDenoiser {
             int n = pieces.size();
             List<Tensor> inputs = new ArrayList<>();
             List<Tensor> contexts = new ArrayList<>();
+            List<Tensor> ys = new ArrayList<>();
             for (Piece p : pieces) {
                 inputs.add(p.input());
                 contexts.add(p.context());
+                if (p.y() != null) ys.add(p.y());
             }
+            // CONDRegular.concat: each entry's y rows, in the order of the batch
+            Tensor y = ys.isEmpty() ? null : n == 1 ? ys.get(0) : Tensor.cat(ys, 0);
             Tensor input = n == 1 ? inputs.get(0) : Tensor.cat(inputs, 0);
             Tensor sigmaBatch = n == 1 ? sigmas : Tensor.cat(Collections.nCopies(n, sigmas), 0);
             Tensor context = concatContexts(contexts);
@@ -285,7 +289,8 @@ public final class CfgDenoiser {
             // get_control before apply_model, on the batch as the UNet sees it (all pieces share the control)
             Control control = pieces.get(n - 1).control();
             ControlResiduals residuals = control == null ? null : control.residuals(input, sigmaBatch, context, n);
-            Tensor output = residuals == null && options.isEmpty() ? model.applyModel(input, sigmaBatch, context)
+            Tensor output = y != null ? model.applyModel(input, sigmaBatch, context, y, residuals, options, condOrUncond)
+                    : residuals == null && options.isEmpty() ? model.applyModel(input, sigmaBatch, context)
                     : model.applyModel(input, sigmaBatch, context, residuals, options, condOrUncond);
             if (n == 1) return List.of(scope.keep(output));
             List<Tensor> parts = new ArrayList<>();
@@ -298,7 +303,7 @@ public final class CfgDenoiser {
      * What {@code get_area_and_mult} prepares for one entry: the crop of x, its weights (null for all
      * ones: a whole-image entry without mask and of strength 1), its context.
      */
-    private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side, Control control) {}
+    private record Piece(Tensor input, Tensor mult, Tensor context, int[] area, int side, Control control, Tensor y) {}
 
     /** {@code get_area_and_mult}, or null when the entry is outside its timestep range at this sigma. */
     private static Piece piece(AreaCond c, Tensor x, double sigma, int side) {
@@ -334,7 +339,8 @@ public final class CfgDenoiser {
         }
         if (c.mask() == null && area != null) feather(mult, area, x);
         Tensor context = repeatToBatchSize(c.crossAttn(), x.size(0));
-        return new Piece(input, mult, context, area, side, c.control());
+        Tensor y = c.y() == null ? null : repeatToBatchSize(c.y(), x.size(0));
+        return new Piece(input, mult, context, area, side, c.control(), y);
     }
 
     /** The linear ramps at an area's inner edges ({@code fuzz}); the latent's own edges stay at full weight. */
@@ -356,10 +362,14 @@ public final class CfgDenoiser {
         return t.narrow(2, area[2], area[0]).narrow(3, area[3], area[1]);
     }
 
-    /** {@code can_concat_cond}: same crop shape, the same control object, and contexts that {@code CONDCrossAttn} can concatenate. */
+    /**
+     * {@code can_concat_cond}: same crop shape, the same control object, contexts that {@code CONDCrossAttn} can
+     * concatenate, and both or neither with a y of the same shape ({@code CONDRegular}).
+     */
     private static boolean canConcatPieces(Piece a, Piece b) {
         return Arrays.equals(a.input().shape(), b.input().shape()) && a.control() == b.control()
-                && canConcat(a.context(), b.context());
+                && canConcat(a.context(), b.context())
+                && (a.y() == null ? b.y() == null : b.y() != null && Arrays.equals(a.y().shape(), b.y().shape()));
     }
 
     /** ComfyUI's {@code repeat_to_batch_size}: cut or tile the batch dimension to {@code batch}. */

@@ -28,6 +28,17 @@ public interface ConditionedModel {
         return applyModel(x, sigma, context);
     }
 
+    /**
+     * As {@link #applyModel(Tensor, Tensor, Tensor, ControlResiduals, ModelOptions, List)} with the extra
+     * embedding {@code y} [B, D] ({@code c['y']}, SDXL's size and pooled-text vector), or null for none.
+     * Models without such an input refuse one.
+     */
+    default Tensor applyModel(Tensor x, Tensor sigma, Tensor context, Tensor y, ControlResiduals control, ModelOptions options,
+            List<Integer> condOrUncond) {
+        if (y != null) throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no extra embedding y");
+        return applyModel(x, sigma, context, control, options, condOrUncond);
+    }
+
     /** ComfyUI's working-memory estimate of one call on a batch of {@code shape}, in bytes. */
     double memoryRequired(long[] shape);
 }

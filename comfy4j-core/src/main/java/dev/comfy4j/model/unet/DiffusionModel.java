@@ -1,6 +1,8 @@
 package dev.comfy4j.model.unet;
 
+import dev.comfy4j.model.LatentFormat;
 import dev.comfy4j.model.LoadedModel;
+import dev.comfy4j.model.ModelFamily;
 import dev.comfy4j.model.Prediction;
 import dev.comfy4j.model.options.DiscreteParameterisation;
 import dev.comfy4j.model.options.ModelOptions;
@@ -19,18 +21,46 @@ import java.util.List;
  * <p>Owns the UNet (closing this closes it). Not thread-safe: one call at a time.
  */
 public final class DiffusionModel implements LoadedModel, ConditionedModel {
-    /**
-     * ComfyUI's {@code memory_usage_factor} of its base model config, used by {@link #memoryRequired}
-     * to decide how many conditionings one UNet call may batch.
-     */
-    private static final double MEMORY_USAGE_FACTOR = 2.0;
-
     private final UNetModel unet;
     private final ModelSamplingDiscrete sampling;
+    private final ModelFamily family;
 
-    public DiffusionModel(UNetModel unet, ModelSamplingDiscrete sampling) {
+    /** A UNet of {@code family}: its latent format and {@code encode_adm} (the y vector) come from the family. */
+    public DiffusionModel(UNetModel unet, ModelSamplingDiscrete sampling, ModelFamily family) {
         this.unet = unet;
         this.sampling = sampling;
+        this.family = family;
+        Integer adm = unet.config().admInChannels();
+        if (AdmEncoder.of(family) != null && adm == null) {
+            throw new IllegalArgumentException("a " + family.comfyName() + " UNet needs the extra embedding y, and this one takes none");
+        }
+    }
+
+    /** A UNet whose family follows from its extra embedding: SDXL's 2816 or the refiner's 2560 wide y, else SD1.x. */
+    public DiffusionModel(UNetModel unet, ModelSamplingDiscrete sampling) {
+        this(unet, sampling, familyOf(unet.config().admInChannels()));
+    }
+
+    private static ModelFamily familyOf(Integer admInChannels) {
+        if (admInChannels == null) return ModelFamily.SD1;
+        if (admInChannels == SdxlAdm.WIDTH) return ModelFamily.SDXL;
+        if (admInChannels == SdxlRefinerAdm.WIDTH) return ModelFamily.SDXL_REFINER;
+        throw new IllegalArgumentException("no known model family has a y embedding of width " + admInChannels);
+    }
+
+    /** The family this UNet belongs to (ComfyUI's model class). */
+    public ModelFamily family() {
+        return family;
+    }
+
+    /** The family's latent format (scale factor, preview factors). */
+    public LatentFormat latentFormat() {
+        return family.latentFormat();
+    }
+
+    /** The family's {@code encode_adm}, or null when the UNet takes no y. */
+    public AdmEncoder admEncoder() {
+        return AdmEncoder.of(family);
     }
 
     public UNetModel unet() {
@@ -63,13 +93,20 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
     @Override
     public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, ControlResiduals control, ModelOptions options,
             List<Integer> condOrUncond) {
+        return applyModel(x, sigma, context, null, control, options, condOrUncond);
+    }
+
+    /** As above with the extra embedding {@code y} [B, adm_in_channels] (SDXL), or null for none. */
+    @Override
+    public Tensor applyModel(Tensor x, Tensor sigma, Tensor context, Tensor y, ControlResiduals control, ModelOptions options,
+            List<Integer> condOrUncond) {
         Parameterisation p = options.modelSampling();
         try (TensorScope scope = TensorScope.open()) {
             TransformerOptions t = options.transformerPatches().isEmpty() ? null
                     : new TransformerOptions(options.transformerPatches(), sigma, condOrUncond);
             Tensor input = p == null ? sampling.calculateInput(sigma, x) : p.calculateInput(sigma, x);
             Tensor timesteps = p == null ? sampling.timestep(sigma).to(DType.F32) : p.timesteps(sigma);
-            Tensor output = unet.forward(input, timesteps, context, null, control, t).to(DType.F32);
+            Tensor output = unet.forward(input, timesteps, context, y, control, t).to(DType.F32);
             return scope.keep(p == null ? sampling.calculateDenoised(sigma, output, x) : p.calculateDenoised(sigma, output, x));
         }
     }
@@ -89,7 +126,7 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
     public double memoryRequired(long[] shape) {
         double area = shape[0];
         for (int i = 2; i < shape.length; i++) area *= shape[i];
-        return area * 0.15 * MEMORY_USAGE_FACTOR * 1024 * 1024;
+        return area * 0.15 * family.memoryUsageFactor() * 1024 * 1024;
     }
 
     @Override

@@ -22,7 +22,22 @@ public final class SdxlAdm {
         }
     }
 
+    /** The size {@code encode_adm} assumes when the conditioning and the sampler give none. */
+    static final double DEFAULT_SIZE = 768;
+
     private SdxlAdm() {}
+
+    /**
+     * {@code SDXL.encode_adm(**kwargs)}: width and height default to 768 (the sampler always sets them), crops to 0,
+     * targets to width and height.
+     */
+    public static Tensor encode(AdmInputs in) {
+        Tensor pooled = in.requirePooled("SDXL", 1280);
+        double width = in.value("width", DEFAULT_SIZE);
+        double height = in.value("height", DEFAULT_SIZE);
+        return encode(pooled, new Sizes(width, height, in.value("crop_w", 0), in.value("crop_h", 0),
+                in.value("target_width", width), in.value("target_height", height)));
+    }
 
     /** {@code pooled} [B, 1280] -> {@code y} [B, 2816], float32, in the caller's scope. */
     public static Tensor encode(Tensor pooled, Sizes s) {

@@ -60,7 +60,7 @@ final class CommonKSampler {
                         ? Tensor.zeros(DType.F32, samples.shape())
                         : Noise.prepare(torchDefault.generator(), samples.shape(), batchIndex(latent.batchIndex()), samples.dtype());
                 var denoiser = guided.guided(SamplingConds.of(positive), SamplingConds.of(negative), s.cfg(), samples.shape());
-                try (LatentPreviewer previewer = previews.open();
+                try (LatentPreviewer previewer = previews.open(guided.latentFormat());
                         SamplingContext run = new SamplingContext(seed, progress(context, previewer, previews.maxSize()),
                                 context::checkInterrupt)) {
                     out = torchDefault.during(() -> KSamplerPipeline.sample(denoiser,

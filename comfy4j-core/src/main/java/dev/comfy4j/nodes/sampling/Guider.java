@@ -2,6 +2,7 @@ package dev.comfy4j.nodes.sampling;
 
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.python.PyError;
+import dev.comfy4j.sampling.CondResolver;
 import dev.comfy4j.sampling.Denoiser;
 import dev.comfy4j.sampling.GuidedModel;
 import dev.comfy4j.sampling.GuidedModel.CondPredictions;
@@ -49,9 +50,10 @@ public record Guider(Object model, Kind kind, Conditioning positive, Conditionin
             case CFG -> opened.guided(conds(positive, "positive"), conds(negative, "negative"), cfg1, latentShape);
             case BASIC -> basic(opened.condPredictions(List.of(conds(positive, "conditioning")), latentShape));
             case DUAL_REGULAR, DUAL_NESTED -> dual(opened.condPredictions(
-                    List.of(conds(positive, "cond1"), conds(extra, "cond2"), conds(negative, "negative")), latentShape));
-            case PERP_NEG -> perpNeg(opened.condPredictions(
-                    List.of(conds(positive, "positive"), conds(extra, "empty_conditioning"), conds(negative, "negative")), latentShape));
+                    List.of(conds(positive, "cond1"), negative(conds(extra, "cond2"), true), negative(conds(negative, "negative"), false)),
+                    latentShape));
+            case PERP_NEG -> perpNeg(opened.condPredictions(List.of(conds(positive, "positive"),
+                    negative(conds(extra, "empty_conditioning"), true), negative(conds(negative, "negative"), false)), latentShape));
         };
     }
 
@@ -139,6 +141,14 @@ public record Guider(Object model, Kind kind, Conditioning positive, Conditionin
     /** Python's math.isclose with its default relative tolerance. */
     private static boolean isClose(double a, double b) {
         return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+    }
+
+    /**
+     * The prompt type SDXL refiner's y reads: Guider_DualCFG's middle and Guider_PerpNeg's empty prompt are set to
+     * "negative" ({@code override}); the cond named "negative" is negative unless its entries say otherwise.
+     */
+    private static List<SamplingCond> negative(List<SamplingCond> side, boolean override) {
+        return side.stream().map(c -> c.withPromptType(CondResolver.NEGATIVE, override)).toList();
     }
 
     private static List<SamplingCond> conds(Conditioning c, String side) {

@@ -1,15 +1,26 @@
 package dev.comfy4j.nodes.sampling;
 
+import dev.comfy4j.model.unet.AdmInputs;
 import dev.comfy4j.nodes.conditioning.Conditioning;
 import dev.comfy4j.python.PyError;
 import dev.comfy4j.sampling.SamplingCond;
 import dev.comfy4j.sampling.control.ControlSpec;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a CONDITIONING value's entries into what the sampler takes: the keys ComfyUI's sampler reads. */
 final class SamplingConds {
+    /**
+     * The numeric keys the SDXL models' {@code encode_adm} reads (set by CLIPTextEncodeSDXL and
+     * CLIPTextEncodeSDXLRefiner).
+     */
+    static final List<String> ADM_KEYS = List.of("width", "height", "crop_w", "crop_h", "target_width", "target_height",
+            "aesthetic_score");
+    private static final String PROMPT_TYPE = "prompt_type";
+
     private SamplingConds() {}
 
     static List<SamplingCond> of(Conditioning conditioning) {
@@ -42,7 +53,19 @@ final class SamplingConds {
         return new SamplingCond(e.cond(), area, percentage, optional(e, Conditioning.STRENGTH), mask,
                 Boolean.TRUE.equals(e.get(Conditioning.SET_AREA_TO_BOUNDS)), optional(e, Conditioning.MASK_STRENGTH),
                 optional(e, Conditioning.START_PERCENT), optional(e, Conditioning.END_PERCENT), control,
-                Boolean.TRUE.equals(e.get(Conditioning.CONTROL_APPLY_TO_UNCOND)));
+                Boolean.TRUE.equals(e.get(Conditioning.CONTROL_APPLY_TO_UNCOND)), adm(e));
+    }
+
+    /** The pooled output, the size and score keys present (None counts as absent), and the prompt type. */
+    private static AdmInputs adm(Conditioning.Entry e) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String key : ADM_KEYS) {
+            Double v = optional(e, key);
+            if (v != null) values.put(key, v);
+        }
+        Object type = e.get(PROMPT_TYPE);
+        if (type != null && !(type instanceof String)) throw PyError.typeError("prompt_type must be a string");
+        return new AdmInputs(e.pooledOutput(), values, (String) type);
     }
 
     private static Double optional(Conditioning.Entry e, String key) {

@@ -1,6 +1,7 @@
 package dev.comfy4j.nodes.sampling;
 
 import dev.comfy4j.files.Folders;
+import dev.comfy4j.model.LatentFormat;
 import dev.comfy4j.nodes.NodeServices;
 import dev.comfy4j.nodes.PreviewSettings;
 import dev.comfy4j.sampling.preview.LatentPreviewer;
@@ -14,12 +15,12 @@ import java.util.Optional;
  */
 public interface SamplingPreviews {
     SamplingPreviews NONE = new SamplingPreviews() {
-        @Override public LatentPreviewer open() { return null; }
+        @Override public LatentPreviewer open(LatentFormat format) { return null; }
         @Override public int maxSize() { return 512; }
     };
 
-    /** A new previewer for one run, or null when previews are off. */
-    LatentPreviewer open() throws Exception;
+    /** A new previewer for one run of a model with latents of {@code format}, or null when previews are off. */
+    LatentPreviewer open(LatentFormat format) throws Exception;
 
     /** The longest side of a preview frame ({@code --preview-size}). */
     int maxSize();
@@ -32,8 +33,8 @@ public interface SamplingPreviews {
     static SamplingPreviews of(PreviewSettings settings, Folders folders) {
         return new SamplingPreviews() {
             @Override
-            public LatentPreviewer open() throws Exception {
-                return Previewers.create(settings.method(), () -> taesdDecoder(folders));
+            public LatentPreviewer open(LatentFormat format) throws Exception {
+                return Previewers.create(settings.method(), format, prefix -> taesdDecoder(folders, prefix));
             }
 
             @Override
@@ -43,10 +44,10 @@ public interface SamplingPreviews {
         };
     }
 
-    /** The first file of {@code vae_approx}, in listing order, whose name starts with {@code taesd_decoder}. */
-    private static Optional<Path> taesdDecoder(Folders folders) {
+    /** The first file of {@code vae_approx}, in listing order, whose name starts with {@code prefix} ({@code taesd_decoder}). */
+    private static Optional<Path> taesdDecoder(Folders folders, String prefix) {
         return folders.models().filenames("vae_approx").stream()
-                .filter(name -> name.startsWith(Previewers.SD15_TAESD_DECODER))
+                .filter(name -> name.startsWith(prefix))
                 .findFirst()
                 .flatMap(name -> folders.models().fullPath("vae_approx", name));
     }

@@ -55,7 +55,7 @@ final class SamplingRun {
             int total = sigmas.length - 1;
             Tensor out;
             Tensor x0 = null;
-            try (LatentPreviewer previewer = previews.open()) {
+            try (LatentPreviewer previewer = previews.open(guided.latentFormat())) {
                 StepListener report = CommonKSampler.progress(context, previewer, previews.maxSize());
                 try (SamplingContext run = new SamplingContext(seed, (step, steps, x, denoised) -> {
                     if (lastDenoised[0] != null) lastDenoised[0].close();

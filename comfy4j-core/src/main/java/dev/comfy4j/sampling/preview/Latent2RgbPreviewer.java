@@ -1,5 +1,6 @@
 package dev.comfy4j.sampling.preview;
 
+import dev.comfy4j.model.LatentFormat;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
@@ -11,12 +12,7 @@ import dev.comfy4j.tensor.TensorScope;
  */
 public final class Latent2RgbPreviewer implements LatentPreviewer {
     /** {@code latent_formats.SD15.latent_rgb_factors}: rows are the latent channels, columns R, G, B. */
-    public static final float[][] SD15_FACTORS = {
-        {0.3512f, 0.2297f, 0.3227f},
-        {0.3250f, 0.4974f, 0.2350f},
-        {-0.2829f, 0.1762f, 0.2721f},
-        {-0.2120f, -0.2616f, -0.7177f},
-    };
+    public static final float[][] SD15_FACTORS = LatentFormat.SD15.rgbFactors();
 
     private final float[][] factors;
     private final float[] bias;
@@ -28,7 +24,12 @@ public final class Latent2RgbPreviewer implements LatentPreviewer {
     }
 
     public static Latent2RgbPreviewer sd15() {
-        return new Latent2RgbPreviewer(SD15_FACTORS, null);
+        return of(LatentFormat.SD15);
+    }
+
+    /** The previewer of a latent format: its factors and bias. */
+    public static Latent2RgbPreviewer of(LatentFormat format) {
+        return new Latent2RgbPreviewer(format.rgbFactors(), format.rgbBias());
     }
 
     @Override

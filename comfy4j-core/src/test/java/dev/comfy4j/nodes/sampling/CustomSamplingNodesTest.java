@@ -42,6 +42,7 @@ class CustomSamplingNodesTest {
         final List<Double> sigmas = new ArrayList<>();
 
         @Override public ModelSampling modelSampling() { return SD15; }
+        @Override public dev.comfy4j.model.LatentFormat latentFormat() { return dev.comfy4j.model.LatentFormat.SD15; }
         @Override public double latentScaleFactor() { return SCALE; }
 
         @Override

@@ -39,6 +39,7 @@ class KSamplerNodesTest {
         final List<Double> sigmas = new ArrayList<>();
 
         @Override public ModelSampling modelSampling() { return SD15; }
+        @Override public dev.comfy4j.model.LatentFormat latentFormat() { return dev.comfy4j.model.LatentFormat.SD15; }
         @Override public double latentScaleFactor() { return SCALE; }
 
         @Override

@@ -70,6 +70,7 @@ class SamplerProgressOverHttpTest {
 
     private final class PatternModel implements GuidedModel {
         @Override public ModelSampling modelSampling() { return SD15; }
+        @Override public dev.comfy4j.model.LatentFormat latentFormat() { return dev.comfy4j.model.LatentFormat.SD15; }
         @Override public double latentScaleFactor() { return 0.18215; }
 
         @Override
