@@ -62,9 +62,6 @@ public final class ClipGWeights {
             if (isOpenClipLayout(file, prefix)) fromOpenClip(file, prefix, names, named, owned);
             else if (file.contains(prefix + HF_PROBE)) fromHuggingFace(file, prefix, names, named, owned);
             else throw new IllegalArgumentException("no OpenCLIP text tower under '" + prefix + "'");
-            if (!named.containsKey(names + "text_projection.weight")) {
-                throw new IllegalArgumentException("the text tower under '" + prefix + "' has no text_projection");
-            }
         } catch (RuntimeException e) {
             owned.forEach(Tensor::close);
             throw e;

@@ -114,12 +114,17 @@ public final class ClipTextModel implements AutoCloseable {
 
     /**
      * An OpenCLIP text tower from a {@link ClipGWeights#view(StateDict, String, String)} under {@code names}
-     * (SDXL's CLIP-G, SD2.x's ViT-H): exact GELU, pooled output through {@code text_projection}, dropped
+     * (SDXL's CLIP-G, SD2.x's ViT-H): exact GELU, pooled output through {@code text_projection} (the identity
+     * when the file has none, as ComfyUI's model starts it), dropped
      * embeddings padded with 0. With {@code ownsView} the model closes the view; else it stays the caller's.
      */
     public static ClipTextModel fromTowerView(StateDict view, String names, boolean ownsView) {
         Tensor weight = view.get(names + "text_projection.weight");
-        if (weight == null) throw new IllegalArgumentException("no " + names + "text_projection.weight");
+        if (weight == null) {
+            // ComfyUI's CLIPTextModel starts text_projection as the identity: a file without one pools unprojected
+            return new ClipTextModel(hfLayout(view, names + "text_model."), names + "text_model.", false, null, 0,
+                    ownsView ? view : null);
+        }
         // The linear weight is P transposed; the model uses P (pooled = x @ P).
         Tensor projection = weight.transpose(0, 1).escapeScope();
         try {

@@ -66,16 +66,24 @@ public final class LoraKeyMap {
                 map.put("text_encoders.clip_l.transformer.text_model." + rel, k);
             }
         }
+        firstEncoderLayers(map, fileKeys, prefix + "encoder.layers.");
+        return map;
+    }
+
+    /**
+     * The names of a first (or only) CLIP text encoder's layers {@code layers + N + ".*"}: kohya's {@code lora_te_*}
+     * and {@code lora_te1_*}, diffusers' {@code text_encoder.*} (SD1's CLIP-L, SD2's ViT-H).
+     */
+    private static void firstEncoderLayers(Map<String, String> map, Set<String> keys, String layers) {
         for (int b = 0; b < 32; b++) {
             for (String[] layer : CLIP_LAYERS) {
-                String k = prefix + "encoder.layers." + b + "." + layer[0] + ".weight";
-                if (!fileKeys.contains(k)) continue;
+                String k = layers + b + "." + layer[0] + ".weight";
+                if (!keys.contains(k)) continue;
                 map.put("lora_te_text_model_encoder_layers_" + b + "_" + layer[1], k);
                 map.put("lora_te1_text_model_encoder_layers_" + b + "_" + layer[1], k);
                 map.put("text_encoder.text_model.encoder.layers." + b + "." + layer[0], k);
             }
         }
-        return map;
     }
 
     /**
@@ -90,15 +98,7 @@ public final class LoraKeyMap {
                 map.put("text_encoders." + k.substring(0, k.length() - ".weight".length()), k);
             }
         }
-        for (int b = 0; b < 32; b++) {
-            for (String[] layer : CLIP_LAYERS) {
-                String k = prefix + "text_model.encoder.layers." + b + "." + layer[0] + ".weight";
-                if (!viewKeys.contains(k)) continue;
-                map.put("lora_te_text_model_encoder_layers_" + b + "_" + layer[1], k);
-                map.put("lora_te1_text_model_encoder_layers_" + b + "_" + layer[1], k);
-                map.put("text_encoder.text_model.encoder.layers." + b + "." + layer[0], k);
-            }
-        }
+        firstEncoderLayers(map, viewKeys, prefix + "text_model.encoder.layers.");
         return map;
     }
 

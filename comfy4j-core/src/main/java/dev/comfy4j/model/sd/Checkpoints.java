@@ -112,7 +112,7 @@ public final class Checkpoints {
     /**
      * {@code comfy.sd.load_clip} with one file (CLIPLoader): what the file holds and the {@code type} decide the
      * CLIP, as ComfyUI's {@code load_text_encoder_state_dicts} does. A CLIP-L makes SD1's CLIP for every type but
-     * {@code sd3} and {@code hidream}; a CLIP-G makes the SDXL refiner's for every type but {@code stable_cascade},
+     * {@code sd3} and {@code hidream}; an OpenCLIP ViT-H makes SD2's for every type; a CLIP-G makes the SDXL refiner's for every type but {@code stable_cascade},
      * {@code sd3} and {@code hidream}. Anything else is refused with a RuntimeError naming the file and what it holds.
      */
     public ClipHandle textEncoder(Path file, String type) throws Exception {
@@ -122,6 +122,10 @@ public final class Checkpoints {
                 if (!type.equals("sd3") && !type.equals("hidream")) {
                     return new ClipHandle(manager, file, te.prefix(), ModelFamily.SD1, tokenizer, null);
                 }
+            }
+            case CLIP_H -> {
+                // ComfyUI builds SD2's CLIP from a ViT-H file whatever the type
+                return new ClipHandle(manager, file, te.prefix(), ModelFamily.SD2, tokenizer, null);
             }
             case CLIP_G -> {
                 if (!type.equals("stable_cascade") && !type.equals("sd3") && !type.equals("hidream")) {
@@ -169,7 +173,7 @@ public final class Checkpoints {
         String what = te.kind() == TextEncoderFiles.Kind.UNKNOWN ? "it holds no text encoder comfy4j recognises"
                 : "it holds " + te.kind().description + ", which as type " + type + " needs a text encoder comfy4j does not have yet";
         return new PyError("RuntimeError", "ERROR: CLIPLoader cannot load " + file.getFileName() + " as type " + type + ": "
-                + what + " (comfy4j runs CLIP-L as SD1.x's CLIP and CLIP-G as the SDXL refiner's; see docs/compatibility.md)");
+                + what + " (comfy4j runs CLIP-L as SD1.x's CLIP, ViT-H as SD2.x's and CLIP-G as the SDXL refiner's; see docs/compatibility.md)");
     }
 
     /** A standalone VAE file (VAELoader), or the VAE of a checkpoint. */

@@ -122,14 +122,107 @@ class Sd2TextEncoderTest {
         assertThat(Math.sqrt(num / den)).as(what + " relative L2").isLessThan(1e-5);
     }
 
+    /**
+     * A ViT-H text-encoder file in the Hugging Face layout (CLIPLoader's input: {@code text_model.*},
+     * q/k/v apart, {@code text_projection.weight}) encodes bit for bit as the same tower in the open_clip layout.
+     */
+    @Test
+    void theHuggingFaceLayoutEncodesAsTheOpenClipLayout() throws Exception {
+        Path openClip = writeTower(dir.resolve("tiny_open_clip_h.safetensors"), 12);
+        Path hf = dir.resolve("tiny_hf_clip_h.safetensors");
+        try (StateDict sd = ModelFiles.loadStateDict(openClip); TensorScope ignored = TensorScope.open()) {
+            SafetensorsWriter.write(hf, toHuggingFace(sd), Map.of("format", "pt"));
+        }
+        Sd1Tokenizer base = new Sd1Tokenizer(ClipTestFiles.tokenizer(), null);
+        String text = "a lighthouse on a cliff at dusk";
+        try (StateDict a = ModelFiles.loadStateDict(openClip); StateDict b = ModelFiles.loadStateDict(hf);
+             TensorScope ignored = TensorScope.open();
+             ClipTextModel fromOpenClip = Sd2TextEncoder.load(a, PREFIX); ClipTextModel fromHf = Sd2TextEncoder.load(b, "")) {
+            ClipOutput x = Sd2TextEncoder.encoder(base, fromOpenClip).encode(text);
+            ClipOutput y = Sd2TextEncoder.encoder(base, fromHf).encode(text);
+            assertThat(y.cond().toFloatArray()).isEqualTo(x.cond().toFloatArray());
+            assertThat(y.pooled().toFloatArray()).isEqualTo(x.pooled().toFloatArray());
+        }
+    }
+
+    /**
+     * CLIPLoader's rule (ComfyUI's {@code detect_te_model}): a text-encoder file with a 23rd but no 31st layer is
+     * OpenCLIP ViT-H and gives SD2's CLIP whatever the type, in either file layout.
+     */
+    @Test
+    void clipLoaderGivesSd2sClipForAViTHFileInEitherLayout() throws Exception {
+        Path models = dir.resolve("models/text_encoders");
+        java.nio.file.Files.createDirectories(models);
+        Path checkpointLayout = writeTower(dir.resolve("vit_h_in_a_checkpoint.safetensors"), 13, 23);
+        try (StateDict sd = ModelFiles.loadStateDict(checkpointLayout); TensorScope ignored = TensorScope.open()) {
+            Map<String, Tensor> bare = new LinkedHashMap<>();
+            for (String k : sd.keys()) bare.put(k.substring(PREFIX.length()), sd.get(k));
+            SafetensorsWriter.write(models.resolve("vit_h_open_clip.safetensors"), bare, Map.of("format", "pt"));
+            SafetensorsWriter.write(models.resolve("vit_h_hf.safetensors"), toHuggingFace(sd), Map.of("format", "pt"));
+        }
+        ClipTestFiles.tokenizer(); // skips without the shared tokenizer files
+        for (String name : List.of("merges.txt", "vocab.json")) {
+            java.nio.file.Files.createSymbolicLink(models.resolve(name), ClipTestFiles.TOKENIZER_DIR.resolve(name).toAbsolutePath());
+        }
+        var services = dev.comfy4j.support.TestServices.over(dir);
+        try {
+            float[] first = null;
+            for (String name : List.of("vit_h_open_clip.safetensors", "vit_h_hf.safetensors")) {
+                for (String type : List.of("stable_diffusion", "sd3")) {
+                    dev.comfy4j.model.sd.ClipHandle clip = services.checkpoints().textEncoder(models.resolve(name), type);
+                    assertThat(clip.family()).as(name + " " + type).isEqualTo(dev.comfy4j.model.ModelFamily.SD2);
+                    try (TensorScope ignored = TensorScope.open()) {
+                        float[] cond = clip.encode("a red bicycle").cond().toFloatArray();
+                        if (first == null) first = cond;
+                        else assertThat(cond).as(name).isEqualTo(first);
+                    }
+                }
+            }
+        } finally {
+            services.models().close();
+        }
+    }
+
+    /** The open_clip tower of {@code sd} (under {@link #PREFIX}) under Hugging Face names, written out anew. */
+    static Map<String, Tensor> toHuggingFace(StateDict sd) {
+        Map<String, Tensor> hf = new LinkedHashMap<>();
+        String t = "text_model.";
+        hf.put(t + "embeddings.token_embedding.weight", sd.get(PREFIX + "token_embedding.weight"));
+        hf.put(t + "embeddings.position_embedding.weight", sd.get(PREFIX + "positional_embedding"));
+        hf.put(t + "final_layer_norm.weight", sd.get(PREFIX + "ln_final.weight"));
+        hf.put(t + "final_layer_norm.bias", sd.get(PREFIX + "ln_final.bias"));
+        hf.put("text_projection.weight", sd.get(PREFIX + "text_projection").transpose(0, 1).contiguous());
+        for (int i = 0; sd.contains(PREFIX + "transformer.resblocks." + i + ".ln_1.weight"); i++) {
+            String o = PREFIX + "transformer.resblocks." + i + ".";
+            String l = t + "encoder.layers." + i + ".";
+            String[] qkv = {"q_proj", "k_proj", "v_proj"};
+            for (String part : new String[] {"weight", "bias"}) {
+                Tensor fused = sd.get(o + "attn.in_proj_" + part);
+                long rows = fused.size(0) / 3;
+                for (int j = 0; j < 3; j++) hf.put(l + "self_attn." + qkv[j] + "." + part, fused.narrow(0, j * rows, rows).contiguous());
+                hf.put(l + "self_attn.out_proj." + part, sd.get(o + "attn.out_proj." + part));
+                hf.put(l + "layer_norm1." + part, sd.get(o + "ln_1." + part));
+                hf.put(l + "layer_norm2." + part, sd.get(o + "ln_2." + part));
+                hf.put(l + "mlp.fc1." + part, sd.get(o + "mlp.c_fc." + part));
+                hf.put(l + "mlp.fc2." + part, sd.get(o + "mlp.c_proj." + part));
+            }
+        }
+        return hf;
+    }
+
     /** A random ViT-H-shaped tower (width 128, 2 heads, 3 layers): every weight, bias and norm random, stored fp16. */
     static Path writeTower(Path file, long seed) throws Exception {
+        return writeTower(file, seed, LAYERS);
+    }
+
+    /** As {@link #writeTower(Path, long)} with {@code layers} layers. */
+    static Path writeTower(Path file, long seed, int layers) throws Exception {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Tensor> t = new LinkedHashMap<>();
         try (TensorScope ignored = TensorScope.open()) {
             put(t, "token_embedding.weight", rng, 0.02, 0, VOCAB, WIDTH);
             put(t, "positional_embedding", rng, 0.01, 0, 77, WIDTH);
-            for (int i = 0; i < LAYERS; i++) {
+            for (int i = 0; i < layers; i++) {
                 String b = "transformer.resblocks." + i + ".";
                 put(t, b + "ln_1.weight", rng, 0.1, 1, WIDTH);
                 put(t, b + "ln_1.bias", rng, 0.1, 0, WIDTH);
