@@ -66,7 +66,7 @@ public final class ControlNetBench {
             ControlNetHandle net = new Checkpoints(manager, () -> null, () -> Device.CPU).controlNet(controlFile, null);
             ModelSamplingDiscrete ms = ModelSamplingDiscrete.of(arch.prediction());
             try (DiffusionModel model = new DiffusionModel(UNetModel.load(sd, arch.unetPrefix(), arch.unet(),
-                    WeightStorage.CAST_PER_CALL, Device.CPU), ms);
+                    WeightStorage.CAST_PER_CALL, Device.CPU), ms, arch.family());
                     ControlRuns runs = new ControlRuns(ms, DiscreteModelSampling.of(ms.sigmas(), ms.logSigmas()), arch.unet());
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {

@@ -47,7 +47,7 @@ public final class UnetBench {
         try (StateDict sd = ModelFiles.loadStateDict(checkpoint)) {
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             try (DiffusionModel model = new DiffusionModel(
-                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), storage, Device.CPU), ModelSamplingDiscrete.of(arch.prediction()));
+                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), storage, Device.CPU), ModelSamplingDiscrete.of(arch.prediction()), arch.family());
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("UNet ready in %.2f s (%d MB of weight copies), RSS %d MB%n", (System.nanoTime() - t0) / 1e9,

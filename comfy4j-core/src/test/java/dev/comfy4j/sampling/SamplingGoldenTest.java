@@ -57,7 +57,7 @@ class SamplingGoldenTest {
         checkpoint = ModelFiles.loadStateDict(path);
         ModelArchitecture arch = ArchitectureDetector.detect(checkpoint);
         UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.FLOAT32_COPY, Device.CPU);
-        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()));
+        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()), arch.family());
         vae = new Vae(AutoencoderKL.fromStateDict(checkpoint, AutoencoderKL.CHECKPOINT_PREFIX));
     }
 

@@ -36,18 +36,6 @@ public final class DiffusionModel implements LoadedModel, ConditionedModel {
         }
     }
 
-    /** A UNet whose family follows from its extra embedding: SDXL's 2816 or the refiner's 2560 wide y, else SD1.x. */
-    public DiffusionModel(UNetModel unet, ModelSamplingDiscrete sampling) {
-        this(unet, sampling, familyOf(unet.config().admInChannels()));
-    }
-
-    private static ModelFamily familyOf(Integer admInChannels) {
-        if (admInChannels == null) return ModelFamily.SD1;
-        if (admInChannels == SdxlAdm.WIDTH) return ModelFamily.SDXL;
-        if (admInChannels == SdxlRefinerAdm.WIDTH) return ModelFamily.SDXL_REFINER;
-        throw new IllegalArgumentException("no known model family has a y embedding of width " + admInChannels);
-    }
-
     /** The family this UNet belongs to (ComfyUI's model class). */
     public ModelFamily family() {
         return family;

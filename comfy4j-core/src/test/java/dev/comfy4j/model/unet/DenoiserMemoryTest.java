@@ -22,7 +22,8 @@ class DenoiserMemoryTest {
     void hundredCfgDenoiserCallsKeepRssFlat() throws Exception {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16);
                 DiffusionModel model = new DiffusionModel(UNetModel.load(m.stateDict(), m.architecture().unetPrefix(),
-                        m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS))) {
+                        m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS),
+                        m.architecture().family())) {
             CfgDenoiser denoiser = new CfgDenoiser();
             Tensor x = Noise.prepare(1, new long[]{1, 4, 16, 16}, null);
             Tensor cond = Noise.prepare(2, new long[]{1, 154, 32}, null);

@@ -62,7 +62,7 @@ class SdxlUnetGoldenTest {
         assertThat(arch.unet().contextDim()).isEqualTo(2048);
         assertThat(arch.unet().admInChannels()).isEqualTo(SdxlAdm.WIDTH);
         UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.CAST_PER_CALL, Device.CPU);
-        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()));
+        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()), arch.family());
     }
 
     @AfterAll

@@ -36,7 +36,7 @@ class TinyUnetTest {
             UNetModel unet = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
                     WeightStorage.CAST_PER_CALL, Device.CPU);
             ModelSamplingDiscrete sampling = ModelSamplingDiscrete.of(Prediction.V_PREDICTION);
-            try (DiffusionModel model = new DiffusionModel(unet, sampling)) {
+            try (DiffusionModel model = new DiffusionModel(unet, sampling, m.architecture().family())) {
                 Tensor x = randn(1, 2, 4, 8, 8);
                 Tensor context = randn(2, 2, 77, 48);
                 float[] sigmas = {7.25f, 0.4f};
@@ -73,7 +73,8 @@ class TinyUnetTest {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16); TensorScope ignored = TensorScope.open()) {
             assertThat(AttentionHeads.forConfig(m.architecture().unet())).isEqualTo(AttentionHeads.fixedCount(8));
             try (DiffusionModel model = new DiffusionModel(UNetModel.load(m.stateDict(), m.architecture().unetPrefix(),
-                    m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS))) {
+                    m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS),
+                    m.architecture().family())) {
                 Tensor x = randn(3, 1, 4, 16, 8);
                 Tensor context = randn(4, 1, 77, 32);
                 float sigma = 3.0f;
@@ -137,7 +138,8 @@ class TinyUnetTest {
     void batchedCfgEqualsSeparateCallsAndRepeatsTheShorterContext() throws Exception {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F32); TensorScope ignored = TensorScope.open();
                 DiffusionModel model = new DiffusionModel(UNetModel.load(m.stateDict(), m.architecture().unetPrefix(),
-                        m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS))) {
+                        m.architecture().unet(), WeightStorage.CAST_PER_CALL, Device.CPU), ModelSamplingDiscrete.of(Prediction.EPS),
+                        m.architecture().family())) {
             Tensor x = randn(7, 1, 4, 8, 8);
             Tensor sigma = Tensor.fromFloats(new float[]{2.5f}, 1);
             Tensor cond = randn(8, 1, 154, 32);

@@ -52,7 +52,7 @@ class UnetGoldenTest {
         assertThat(arch.family()).isEqualTo(ModelFamily.SD1);
         assertThat(arch.prediction()).isEqualTo(Prediction.EPS);
         UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.FLOAT32_COPY, Device.CPU);
-        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()));
+        model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()), arch.family());
     }
 
     @AfterAll
