@@ -121,7 +121,7 @@ public final class CondResolver {
      * to the latent's pixel size, the prompt type to "positive".
      */
     static AdmInputs admInputs(SamplingCond c, long height, long width) {
-        AdmInputs own = c.adm() == null ? new AdmInputs(null, java.util.Map.of(), null) : c.adm();
+        AdmInputs own = c.adm() == null ? AdmInputs.NONE : c.adm();
         java.util.Map<String, Double> values = new java.util.HashMap<>(own.values());
         values.putIfAbsent("width", (double) (width * PIXELS_PER_LATENT));
         values.putIfAbsent("height", (double) (height * PIXELS_PER_LATENT));

@@ -59,7 +59,7 @@ public record SamplingCond(Tensor crossAttn, double[] area, boolean areaIsPercen
      * {@code conditioning_set_values(..., {"prompt_type": ...})}), else only where the entry has none.
      */
     public SamplingCond withPromptType(String type, boolean override) {
-        AdmInputs old = adm == null ? new AdmInputs(null, java.util.Map.of(), null) : adm;
+        AdmInputs old = adm == null ? AdmInputs.NONE : adm;
         if (!override && old.promptType() != null) return this;
         return new SamplingCond(crossAttn, area, areaIsPercentage, strength, mask, setAreaToBounds, maskStrength, startPercent,
                 endPercent, control, controlApplyToUncond, new AdmInputs(old.pooled(), old.values(), type));

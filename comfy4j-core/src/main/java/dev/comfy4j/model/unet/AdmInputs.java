@@ -14,6 +14,9 @@ import java.util.Map;
  * @param promptType {@code prompt_type}: "positive", "negative" (or another guider's name)
  */
 public record AdmInputs(Tensor pooled, Map<String, Double> values, String promptType) {
+    /** An entry that set nothing: no pooled output, no keys, no prompt type. */
+    public static final AdmInputs NONE = new AdmInputs(null, Map.of(), null);
+
     public AdmInputs {
         values = Map.copyOf(values);
     }
