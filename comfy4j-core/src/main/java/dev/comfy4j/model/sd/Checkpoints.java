@@ -45,22 +45,17 @@ public final class Checkpoints {
     /** {@code comfy.sd.load_checkpoint_guess_config}: the MODEL, CLIP and VAE of a checkpoint. */
     public Components checkpoint(Path file) throws Exception {
         ModelArchitecture arch;
-        String clipPrefix = null;
+        String clipPrefix;
         boolean hasVae;
         try (var lease = manager.checkpoint(file)) {
             StateDict sd = lease.model().stateDict();
             arch = detect(file, sd);
-            for (String prefix : arch.textEncoderPrefixes()) {
-                if (sd.contains(prefix + "embeddings.token_embedding.weight")) clipPrefix = prefix;
-            }
-            if (clipPrefix == null && sd.contains(ClipTextModel.CHECKPOINT_PREFIX + "embeddings.token_embedding.weight")) {
-                clipPrefix = ClipTextModel.CHECKPOINT_PREFIX;
-            }
-            if (arch.family() == ModelFamily.SDXL) clipPrefix = sdxlClipPrefix(file, sd);
-            if (arch.family() == ModelFamily.SD2) clipPrefix = Sd2TextEncoder.prefixIn(sd.keys());
-            if (arch.family() == ModelFamily.SDXL_REFINER) {
-                clipPrefix = ClipGWeights.isClipG(sd, REFINER_CLIP_G_PREFIX) ? REFINER_CLIP_G_PREFIX : null;
-            }
+            clipPrefix = switch (arch.family()) {
+                case SDXL -> sdxlClipPrefix(file, sd);
+                case SD2 -> Sd2TextEncoder.prefixIn(sd.keys());
+                case SDXL_REFINER -> ClipGWeights.isClipG(sd, REFINER_CLIP_G_PREFIX) ? REFINER_CLIP_G_PREFIX : null;
+                default -> clipLPrefix(arch, sd);
+            };
             hasVae = arch.vaePrefix() != null;
         }
         ModelHandle model = new ModelHandle(manager, file, arch.unetPrefix(), arch, device);
@@ -71,6 +66,18 @@ public final class Checkpoints {
         };
         VaeHandle vae = hasVae ? new VaeHandle(manager, file, arch.vaePrefix()) : null;
         return new Components(model, clip, vae);
+    }
+
+    /** Where an SD1.x checkpoint keeps CLIP-L: the architecture's prefix that holds it, else the LDM one; null for none. */
+    private static String clipLPrefix(ModelArchitecture arch, StateDict sd) {
+        String found = null;
+        for (String prefix : arch.textEncoderPrefixes()) {
+            if (sd.contains(prefix + "embeddings.token_embedding.weight")) found = prefix;
+        }
+        if (found == null && sd.contains(ClipTextModel.CHECKPOINT_PREFIX + "embeddings.token_embedding.weight")) {
+            found = ClipTextModel.CHECKPOINT_PREFIX;
+        }
+        return found;
     }
 
     /**
@@ -112,8 +119,8 @@ public final class Checkpoints {
     /**
      * {@code comfy.sd.load_clip} with one file (CLIPLoader): what the file holds and the {@code type} decide the
      * CLIP, as ComfyUI's {@code load_text_encoder_state_dicts} does. A CLIP-L makes SD1's CLIP for every type but
-     * {@code sd3} and {@code hidream}; an OpenCLIP ViT-H makes SD2's for every type; a CLIP-G makes the SDXL refiner's for every type but {@code stable_cascade},
-     * {@code sd3} and {@code hidream}. Anything else is refused with a RuntimeError naming the file and what it holds.
+     * {@code sd3} and {@code hidream}; an OpenCLIP ViT-H makes SD2's for every type; a CLIP-G makes the SDXL
+     * refiner's for every type but {@code stable_cascade}, {@code sd3} and {@code hidream}. Anything else is refused with a RuntimeError naming the file and what it holds.
      */
     public ClipHandle textEncoder(Path file, String type) throws Exception {
         TextEncoderFiles.Detected te = detectTextEncoder(file);
