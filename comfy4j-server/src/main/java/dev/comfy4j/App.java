@@ -75,7 +75,7 @@ public final class App implements AutoCloseable {
         TorchRuntime.configure(new RuntimeOptions(config.compute().forceCpu(), config.compute().threads()));
         TorchRuntime.startInBackground();
         this.folders = Folders.create(config);
-        this.models = ModelManager.create(config.compute().reserveRamBytes());
+        this.models = ModelManager.create(config.compute().reserveRamBytes(), config.compute().precision());
         NodeServices services = NodeServices.of(config, folders, models);
         this.engine = engineFactory.create(config, NodeCatalogue.registry(services), models);
         this.logs = LogCapture.attachToStandardStreams();

@@ -39,7 +39,7 @@ public final class GraphEngine implements Engine {
 
     /** An engine with its own model manager (tests). */
     public GraphEngine(ServerConfig config, NodeRegistry registry) {
-        this(config, registry, ModelManager.create(config.compute().reserveRamBytes()));
+        this(config, registry, ModelManager.create(config.compute().reserveRamBytes(), config.compute().precision()));
     }
 
     public GraphEngine(ServerConfig config, NodeRegistry registry, ModelManager models) {

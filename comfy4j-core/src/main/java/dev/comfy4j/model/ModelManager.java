@@ -81,6 +81,7 @@ public final class ModelManager implements AutoCloseable {
     private final long reserveBytes;
     private final long maxLoadedBytes;
     private final LongSupplier availableBytes;
+    private final ComputePrecision precision;
 
     /**
      * @param reserveBytes RAM to leave free for everything else ({@code --reserve-ram})
@@ -88,14 +89,30 @@ public final class ModelManager implements AutoCloseable {
      * @param availableBytes how much RAM is available right now
      */
     public ModelManager(long reserveBytes, long maxLoadedBytes, LongSupplier availableBytes) {
+        this(reserveBytes, maxLoadedBytes, availableBytes, ComputePrecision.FLOAT32);
+    }
+
+    /** As {@link #ModelManager(long, long, LongSupplier)}; the models it loads compute in {@code precision}. */
+    public ModelManager(long reserveBytes, long maxLoadedBytes, LongSupplier availableBytes, ComputePrecision precision) {
         this.reserveBytes = reserveBytes;
         this.maxLoadedBytes = maxLoadedBytes;
         this.availableBytes = availableBytes;
+        this.precision = precision;
     }
 
-    /** A manager that budgets against the machine's available RAM. */
+    /** A manager that budgets against the machine's available RAM; its models compute in float32. */
     public static ModelManager create(long reserveBytes) {
-        return new ModelManager(reserveBytes, Long.MAX_VALUE, MemoryStats::availableRam);
+        return create(reserveBytes, ComputePrecision.FLOAT32);
+    }
+
+    /** A manager that budgets against the machine's available RAM; its models compute in {@code precision}. */
+    public static ModelManager create(long reserveBytes, ComputePrecision precision) {
+        return new ModelManager(reserveBytes, Long.MAX_VALUE, MemoryStats::availableRam, precision);
+    }
+
+    /** The dtypes the models this manager loads compute in (ComfyUI's {@code unet_dtype}, {@code vae_dtype}). */
+    public ComputePrecision precision() {
+        return precision;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.unet.AreaCond;
 import dev.comfy4j.model.unet.CfgDenoiser;
+import dev.comfy4j.model.unet.AttentionHeads;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 import dev.comfy4j.model.unet.SdxlAdm;
@@ -47,14 +48,16 @@ public final class SdxlBench {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         System.out.printf("load average before: %s%n", loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
-        System.out.printf("libtorch %s, %s, %d threads, UNet weights %s%n", TorchRuntime.version(), s.device(), s.threads(),
-                WeightStorage.CAST_PER_CALL);
+        DType compute = DType.valueOf(System.getProperty("compute", "F32"));
+        System.out.printf("libtorch %s, %s, %d threads, UNet weights %s, compute %s%n", TorchRuntime.version(), s.device(), s.threads(),
+                WeightStorage.CAST_PER_CALL, compute);
 
         long t0 = System.nanoTime();
         try (StateDict sd = ModelFiles.loadStateDict(TestCheckpoints.sdxlLocation())) {
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             try (DiffusionModel model = new DiffusionModel(
-                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), WeightStorage.CAST_PER_CALL, Device.CPU),
+                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), AttentionHeads.forConfig(arch.unet()), WeightStorage.CAST_PER_CALL,
+                            compute, Device.CPU),
                     ModelSamplingDiscrete.of(arch.prediction()), arch.family());
                     Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, arch.vaePrefix()));
                     TorchGenerator g = TorchGenerator.cpu(42);

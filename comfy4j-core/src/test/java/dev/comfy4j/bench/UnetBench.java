@@ -4,6 +4,7 @@ import dev.comfy4j.model.ArchitectureDetector;
 import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.StateDict;
+import dev.comfy4j.model.unet.AttentionHeads;
 import dev.comfy4j.model.unet.CfgDenoiser;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
@@ -38,16 +39,17 @@ public final class UnetBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();
+        DType compute = DType.valueOf(System.getProperty("compute", "F32"));
         System.out.printf("load average before: %s%n", loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
-        System.out.printf("libtorch %s, %s, %d threads, storage %s, OPENBLAS_CORETYPE=%s%n", TorchRuntime.version(), s.device(),
-                s.threads(), storage, System.getenv("OPENBLAS_CORETYPE"));
+        System.out.printf("libtorch %s, %s, %d threads, storage %s, compute %s, OPENBLAS_CORETYPE=%s%n", TorchRuntime.version(), s.device(),
+                s.threads(), storage, compute, System.getenv("OPENBLAS_CORETYPE"));
 
         long t0 = System.nanoTime();
         try (StateDict sd = ModelFiles.loadStateDict(checkpoint)) {
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             try (DiffusionModel model = new DiffusionModel(
-                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), storage, Device.CPU), ModelSamplingDiscrete.of(arch.prediction()), arch.family());
+                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), AttentionHeads.forConfig(arch.unet()), storage, compute, Device.CPU), ModelSamplingDiscrete.of(arch.prediction()), arch.family());
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("UNet ready in %.2f s (%d MB of weight copies), RSS %d MB%n", (System.nanoTime() - t0) / 1e9,

@@ -34,7 +34,7 @@ public final class VaeDecodeBench {
                 resident, mb(MemoryStats.currentRss()));
         try (StateDict sd = ModelFiles.loadStateDict(file);
                 Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, AutoencoderKL.CHECKPOINT_PREFIX,
-                        new AutoencoderKL.Options(resident, channelsLast, phased)));
+                        new AutoencoderKL.Options(resident, channelsLast, phased, DType.valueOf(System.getProperty("compute", "F32")))));
                 TorchGenerator g = TorchGenerator.cpu(42)) {
             System.out.printf("VAE ready; RSS %d MB%n", mb(MemoryStats.currentRss()));
             for (int i = 0; i < runs; i++) {

@@ -8,6 +8,7 @@ import dev.comfy4j.model.patch.LoraKeyMap;
 import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightPatch;
 import dev.comfy4j.model.patch.WeightPatches;
+import dev.comfy4j.model.unet.AttentionHeads;
 import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 import dev.comfy4j.model.unet.UNetModel;
@@ -63,7 +64,8 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     /** The loaded diffusion model, for the duration of one computation (a sampler run). */
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
         return ComponentLoads.acquire(manager, "MODEL", file, prefix, STORAGE == WeightStorage.FLOAT32_COPY ? 2.0 : 1.0,
-                this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(), STORAGE, device.get()),
+                this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(),
+                        AttentionHeads.forConfig(architecture.unet()), STORAGE, manager.precision().unet(), device.get()),
                         ModelSamplingDiscrete.of(architecture.prediction()), architecture.family()));
     }
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 public record VaeHandle(ModelManager manager, Path file, String prefix) {
     /** The loaded VAE, for the duration of one computation. */
     public ModelManager.Lease<LoadedComponent<Vae>> acquire() throws Exception {
-        // The weights stay fp16 and memory-mapped; each op widens the one it uses.
+        // The weights stay fp16 and memory-mapped; each op converts the one it uses to the compute dtype.
         return ComponentLoads.acquire(manager, "VAE", file, prefix, 1.0,
-                weights -> new Vae(AutoencoderKL.fromStateDict(weights, prefix)));
+                weights -> new Vae(AutoencoderKL.fromStateDict(weights, prefix, AutoencoderKL.Options.computingIn(manager.precision().vae()))));
     }
 
     @Override

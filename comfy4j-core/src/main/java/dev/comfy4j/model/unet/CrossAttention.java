@@ -1,6 +1,7 @@
 package dev.comfy4j.model.unet;
 
 import dev.comfy4j.model.nn.Attention;
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 
@@ -32,7 +33,7 @@ final class CrossAttention {
     Tensor forward(Tensor x, Tensor context) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor kv = context == null ? x : context;
-            Tensor out = attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads);
+            Tensor out = attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads, toQ.computeDtype());
             return scope.keep(toOut.forward(out));
         }
     }
@@ -42,7 +43,7 @@ final class CrossAttention {
         try (TensorScope scope = TensorScope.open()) {
             Tensor k = context == null ? x : context;
             Tensor v = value == null ? k : value;
-            Tensor out = attention(toQ.forward(x), toK.forward(k), toV.forward(v), heads);
+            Tensor out = attention(toQ.forward(x), toK.forward(k), toV.forward(v), heads, toQ.computeDtype());
             return scope.keep(toOut.forward(out));
         }
     }
@@ -74,6 +75,16 @@ final class CrossAttention {
 
     /** q [B, N, H*D], k and v [B, M, H*D] -> [B, N, H*D] ({@code attention_pytorch}). */
     static Tensor attention(Tensor q, Tensor k, Tensor v, long heads) {
+        return attention(q, k, v, heads, q.dtype());
+    }
+
+    /** As {@link #attention(Tensor, Tensor, Tensor, long)}, the products and softmax computed in {@code dtype}, the result in q's. */
+    static Tensor attention(Tensor q, Tensor k, Tensor v, long heads, DType dtype) {
+        if (q.dtype() != dtype) {
+            try (TensorScope scope = TensorScope.open()) {
+                return scope.keep(attention(q.to(dtype), k.to(dtype), v.to(dtype), heads, dtype).to(q.dtype()));
+            }
+        }
         long b = q.size(0);
         long inner = q.size(2);
         long d = inner / heads;

@@ -14,8 +14,8 @@ final class GroupNorm {
         if (channels % GROUPS != 0) {
             throw new IllegalArgumentException("GroupNorm '" + name + "' has " + channels + " channels, not a multiple of 32");
         }
-        this.weight = w.param(name + ".weight", channels);
-        this.bias = w.param(name + ".bias", channels);
+        this.weight = w.floatParam(name + ".weight", channels);
+        this.bias = w.floatParam(name + ".bias", channels);
         this.eps = eps;
     }
 

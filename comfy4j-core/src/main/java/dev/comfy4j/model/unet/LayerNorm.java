@@ -10,8 +10,8 @@ final class LayerNorm {
     private final long dim;
 
     LayerNorm(WeightLoader w, String name, long dim) {
-        this.weight = w.param(name + ".weight", dim);
-        this.bias = w.param(name + ".bias", dim);
+        this.weight = w.floatParam(name + ".weight", dim);
+        this.bias = w.floatParam(name + ".bias", dim);
         this.dim = dim;
     }
 

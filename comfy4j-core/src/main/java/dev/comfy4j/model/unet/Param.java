@@ -25,6 +25,11 @@ final class Param {
         return castOnUse ? stored.to(device, computeDtype) : stored;
     }
 
+    /** The dtype {@link #get()} returns. */
+    DType dtype() {
+        return computeDtype;
+    }
+
     long[] shape() {
         return stored.shape();
     }

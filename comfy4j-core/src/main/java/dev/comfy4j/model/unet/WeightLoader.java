@@ -19,25 +19,46 @@ final class WeightLoader implements AutoCloseable {
     private final String prefix;
     private final WeightStorage storage;
     private final Device device;
+    private final DType computeDtype;
     private final List<Tensor> owned = new ArrayList<>();
     private long ownedBytes;
     private final String component;
 
     WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device) {
-        this(stateDict, prefix, storage, device, "UNet");
+        this(stateDict, prefix, storage, DType.F32, device, "UNet");
     }
 
-    /** {@code component} names the model in errors ("the ControlNet weight ... is missing"). */
     WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device, String component) {
+        this(stateDict, prefix, storage, DType.F32, device, component);
+    }
+
+    /**
+     * {@code computeDtype}: the dtype the layers compute in (float32, as ComfyUI on the CPU, or bfloat16);
+     * {@code component} names the model in errors ("the ControlNet weight ... is missing").
+     */
+    WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, DType computeDtype, Device device, String component) {
         this.component = component;
+        this.computeDtype = computeDtype;
         this.stateDict = stateDict;
         this.prefix = prefix;
         this.storage = storage;
         this.device = device;
     }
 
-    /** The weight {@code prefix + name}, which must exist with {@code shape} (null: any shape). */
+    /** A convolution's or linear layer's weight {@code prefix + name} (shape as {@link #floatParam}), in the compute dtype. */
     Param param(String name, long... shape) {
+        return param(computeDtype, name, shape);
+    }
+
+    /**
+     * The weight {@code prefix + name}, which must exist with {@code shape} (empty: any shape), in float32
+     * whatever the compute dtype: norms keep float32 statistics and affine weights, as autocast does.
+     */
+    Param floatParam(String name, long... shape) {
+        return param(DType.F32, name, shape);
+    }
+
+    private Param param(DType computeDtype, String name, long... shape) {
         Tensor t = stateDict.get(prefix + name);
         if (t == null) throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' is missing from the checkpoint");
         if (shape.length > 0 && !Arrays.equals(t.shape(), shape)) {
@@ -47,13 +68,17 @@ final class WeightLoader implements AutoCloseable {
         if (!t.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' is " + t.dtype() + ", not a float type");
         }
-        if (t.dtype() == DType.F32 && t.device().equals(device)) return new Param(t, DType.F32, device, false);
-        if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, DType.F32, device, true);
-        // A copy the model owns: converted to float32 (and moved to the device) once.
-        Tensor copy = t.to(device, DType.F32).escapeScope();
+        if (t.dtype() == computeDtype && t.device().equals(device)) return new Param(t, computeDtype, device, false);
+        if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, computeDtype, device, true);
+        // A copy the model owns: converted to the compute dtype (and moved to the device) once.
+        Tensor copy = t.to(device, computeDtype).escapeScope();
         owned.add(copy);
         ownedBytes += copy.nbytes();
-        return new Param(copy, DType.F32, device, false);
+        return new Param(copy, computeDtype, device, false);
+    }
+
+    DType computeDtype() {
+        return computeDtype;
     }
 
     /** Bytes of the copies this loader made. */

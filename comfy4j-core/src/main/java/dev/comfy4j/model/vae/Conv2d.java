@@ -1,7 +1,9 @@
 package dev.comfy4j.model.vae;
 
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
 
 /** {@code nn.Conv2d} with a square kernel, as the VAE uses it (dilation 1, one group, with bias). */
 final class Conv2d {
@@ -18,6 +20,13 @@ final class Conv2d {
     }
 
     Tensor forward(Tensor x) {
+        if (weight.dtype() != DType.F32 && !x.isChannelsLast()) {
+            // libtorch 2.10's CPU bfloat16 3x3 convolution is wrong on NCHW input with fewer than 16 channels
+            // on either side (the UNet's Conv2d says more); channels-last input is right.
+            try (TensorScope scope = TensorScope.open()) {
+                return scope.keep(forward(x.contiguousChannelsLast()).contiguous());
+            }
+        }
         Tensor w = weight.use();
         Tensor b = bias.use();
         try {

@@ -1,5 +1,6 @@
 package dev.comfy4j.model.vae;
 
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
 import dev.comfy4j.tensor.Interpolation;
 import dev.comfy4j.tensor.Tensor;
@@ -44,7 +45,8 @@ final class Upsample {
         Tensor bt = bias.use();
         long cout = wt.size(0);
         try {
-            k = phaseKernels(wt);
+            // The tap sums in float32, rounded once to the compute dtype.
+            k = wt.dtype() == DType.F32 ? phaseKernels(wt) : phaseKernels(wt.to(DType.F32)).to(wt.dtype());
             b4 = Tensor.cat(List.of(bt, bt, bt, bt), 0);
         } finally {
             weight.done(wt);

@@ -1,5 +1,6 @@
 package dev.comfy4j.model.vae;
 
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +15,14 @@ final class VaeWeights {
     private final Map<String, Tensor> tensors;
     private final boolean resident;
     private final boolean phasedUpsample;
+    private final DType computeDtype;
     private final List<Param> made = new ArrayList<>();
 
-    VaeWeights(Map<String, Tensor> tensors, boolean resident, boolean phasedUpsample) {
+    VaeWeights(Map<String, Tensor> tensors, boolean resident, boolean phasedUpsample, DType computeDtype) {
         this.tensors = tensors;
         this.resident = resident;
         this.phasedUpsample = phasedUpsample;
+        this.computeDtype = computeDtype;
     }
 
     boolean has(String key) {
@@ -32,8 +35,13 @@ final class VaeWeights {
         return t;
     }
 
+    /** A convolution's or linear layer's weight, in the compute dtype. */
     Param param(String key) {
-        Param p = resident ? Param.resident(raw(key)) : Param.castPerUse(raw(key));
+        return param(key, computeDtype);
+    }
+
+    private Param param(String key, DType dtype) {
+        Param p = resident ? Param.resident(raw(key), dtype) : Param.castPerUse(raw(key), dtype);
         made.add(p);
         return p;
     }
@@ -59,7 +67,8 @@ final class VaeWeights {
     }
 
     GroupNorm norm(String prefix) {
-        return new GroupNorm(param(prefix + ".weight"), param(prefix + ".bias"));
+        // Norms keep float32 affine weights whatever the compute dtype (autocast's rule).
+        return new GroupNorm(param(prefix + ".weight", DType.F32), param(prefix + ".bias", DType.F32));
     }
 
     ResnetBlock resnet(String prefix) {

@@ -115,6 +115,34 @@ class TinyUnetTest {
     }
 
     @Test
+    void bfloat16ComputeStaysCloseToFloat32InBothLayouts() throws Exception {
+        // The output conv (32 -> 4 channels) is where libtorch's NCHW bfloat16 3x3 conv goes wrong (rel-L2 0.1-0.3).
+        for (boolean sd2 : new boolean[]{false, true}) {
+            try (TinyUnets.Opened m = sd2 ? TinyUnets.sd2(dir, DType.F16) : TinyUnets.sd1(dir, DType.F16);
+                    TensorScope ignored = TensorScope.open();
+                    UNetModel f32 = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
+                            WeightStorage.CAST_PER_CALL, Device.CPU);
+                    UNetModel bf16 = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
+                            AttentionHeads.forConfig(m.architecture().unet()), WeightStorage.CAST_PER_CALL, DType.BF16, Device.CPU)) {
+                assertThat(bf16.computeDtype()).isEqualTo(DType.BF16);
+                long ctx = m.architecture().unet().contextDim();
+                Tensor t = Tensor.fromFloats(new float[]{999f, 250f}, 2);
+                Tensor context = randn(21, 2, 77, ctx);
+                for (long[] side : new long[][]{{24, 16}, {8, 8}}) {
+                    Tensor x = randn(20, 2, 4, side[0], side[1]);
+                    for (boolean channelsLast : new boolean[]{false, true}) {
+                        Tensor reference = f32.forward(x, t, context, null, channelsLast);
+                        Tensor out = bf16.forward(x, t, context, null, channelsLast);
+                        assertThat(out.dtype()).isEqualTo(DType.F32);
+                        assertThat(RelativeL2.of(out, reference)).as("sd2 %s, %dx%d, channels-last %s", sd2, side[0], side[1], channelsLast)
+                                .isLessThan(2e-2);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void bothWeightStoragesGiveTheSameOutput() throws Exception {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16); TensorScope ignored = TensorScope.open()) {
             Tensor x = randn(5, 1, 4, 8, 8);

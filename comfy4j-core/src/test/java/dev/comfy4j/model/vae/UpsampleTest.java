@@ -17,7 +17,7 @@ class UpsampleTest {
             Tensor x = Tensor.randn(g, DType.F32, 2, 8, 5, 7);
             Tensor w = Tensor.randn(g, DType.F32, 6, 8, 3, 3).to(DType.F16);
             Tensor b = Tensor.randn(g, DType.F32, 6);
-            Param pw = Param.castPerUse(w), pb = Param.castPerUse(b);
+            Param pw = Param.castPerUse(w, DType.F32), pb = Param.castPerUse(b, DType.F32);
             Conv2d conv = new Conv2d(pw, pb, 1, 1);
             Tensor plain = new Upsample(conv, pw, pb, false).forward(x);
             Tensor phased = new Upsample(conv, pw, pb, true).forward(x);
