@@ -1,5 +1,6 @@
 package dev.comfy4j.model;
 
+import dev.comfy4j.tensor.CpuFeatures;
 import dev.comfy4j.tensor.MemoryStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads models on demand, keeps them while memory allows and unloads the least recently used first.
@@ -27,6 +31,7 @@ import java.util.function.LongSupplier;
  * keeps the total of loaded models under an optional cap. Thread-safe.
  */
 public final class ModelManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
     private long loads;
     private long unloads;
     /** Loads one model; runs without the manager's lock held. */
@@ -107,6 +112,13 @@ public final class ModelManager implements AutoCloseable {
 
     /** A manager that budgets against the machine's available RAM; its models compute in {@code precision}. */
     public static ModelManager create(long reserveBytes, ComputePrecision precision) {
+        if (!precision.equals(ComputePrecision.FLOAT32)) {
+            LOG.info("UNet computes in {}, VAE in {}", precision.unet(), precision.vae());
+            if (CpuFeatures.hasBf16Instructions().equals(Optional.of(false))) {
+                LOG.warn("this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): libtorch emulates bfloat16 and"
+                        + " runs it slower than float32; --bf16-unet and --bf16-vae only pay off on CPUs that have them or on CUDA");
+            }
+        }
         return new ModelManager(reserveBytes, Long.MAX_VALUE, MemoryStats::availableRam, precision);
     }
 

@@ -51,6 +51,8 @@ final class FlagChecks {
         for (Path yaml : o.extraModelPathsConfigs) {
             if (!Files.isRegularFile(yaml)) add("--extra-model-paths-config", yaml, "is not a file");
         }
+        exclusive("--bf16-unet", o.bf16Unet, "--fp32-unet", o.fp32Unet);
+        exclusive("--bf16-vae", o.bf16Vae, "--fp32-vae", o.fp32Vae);
         if (!PREVIEW_METHODS.contains(o.previewMethod)) {
             add("--preview-method", o.previewMethod, "must be one of none, auto, latent2rgb, taesd");
         }
@@ -157,6 +159,11 @@ final class FlagChecks {
         Path db = Path.of(o.database).toAbsolutePath().normalize();
         if (Files.isDirectory(db)) add("--database", o.database, "is a directory; give a file name or 'none'");
         else if (db.getParent() == null || !Files.isDirectory(db.getParent())) add("--database", o.database, "its directory does not exist");
+    }
+
+    /** Two flags of one of ComfyUI's mutually exclusive groups (argparse refuses both together too). */
+    private void exclusive(String flag, boolean given, String other, boolean otherGiven) {
+        if (given && otherGiven) problems.add(flag + ": not allowed with " + other);
     }
 
     private void add(String flag, Object value, String problem) {

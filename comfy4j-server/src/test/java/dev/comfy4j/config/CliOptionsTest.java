@@ -2,6 +2,8 @@ package dev.comfy4j.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comfy4j.model.ComputePrecision;
+import dev.comfy4j.tensor.DType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,14 @@ class CliOptionsTest {
         assertThat(c.database()).isEqualTo(base.resolve("comfy4j.db"));
         assertThat(c.cacheMode()).isEqualTo(new CacheMode.Classic());
         assertThat(c.previewMethod()).isEqualTo("none");
+    }
+
+    @Test
+    void precisionFlagsChooseTheUnetAndVaeComputeDtypes() {
+        assertThat(parse(Map.of()).compute().precision()).isEqualTo(ComputePrecision.FLOAT32);
+        assertThat(parse(Map.of(), "--fp32-unet", "--fp32-vae").compute().precision()).isEqualTo(ComputePrecision.FLOAT32);
+        assertThat(parse(Map.of(), "--bf16-unet").compute().precision()).isEqualTo(new ComputePrecision(DType.BF16, DType.F32));
+        assertThat(parse(Map.of(), "--bf16-vae", "--bf16-unet").compute().precision()).isEqualTo(new ComputePrecision(DType.BF16, DType.BF16));
     }
 
     @Test

@@ -70,6 +70,12 @@ class FlagValidationTest {
     }
 
     @Test
+    void precisionFlagsOfOneGroupAreExclusive() {
+        refused("--bf16-unet: not allowed with --fp32-unet", "--bf16-unet", "--fp32-unet");
+        refused("--bf16-vae: not allowed with --fp32-vae", "--fp32-vae", "--bf16-vae");
+    }
+
+    @Test
     void choicesMustBeKnown() {
         refused("--preview-method foo: must be one of none, auto, latent2rgb, taesd", "--preview-method", "foo");
         refused("--verbose LOUD: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL", "--verbose", "LOUD");
