@@ -26,6 +26,11 @@ record ClipGEncoder(ModelManager manager, Path file, String prefix, WeightPatche
     }
 
     @Override
+    public boolean viewHoldsThisComponentOnly() {
+        return true;
+    }
+
+    @Override
     public Map<String, String> loraKeys(StateDict weights) {
         return LoraKeyMap.clipG(weights.keys(), ClipGWeights.PREFIX, besideClipL);
     }

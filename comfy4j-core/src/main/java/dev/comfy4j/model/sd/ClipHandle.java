@@ -89,7 +89,12 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     /** SD2's ViT-H is seen under ComfyUI's names ({@code clip_h.transformer.*}); CLIP-L under the file's own. */
     @Override
     public StateDict weightsView(StateDict file) {
-        return family == ModelFamily.SD2 ? Sd2TextEncoder.weights(file, prefix) : file;
+        return viewHoldsThisComponentOnly() ? Sd2TextEncoder.weights(file, prefix) : StateDict.borrowed(file);
+    }
+
+    @Override
+    public boolean viewHoldsThisComponentOnly() {
+        return family == ModelFamily.SD2;
     }
 
     /** The text encoders whose weights patches reach: this CLIP-L, and SDXL's CLIP-G beside it. */
