@@ -73,6 +73,14 @@ public final class StateDict implements AutoCloseable {
     }
 
     /**
+     * A view of {@code base} with all its tensors under their own names. It owns nothing: closing it releases
+     * nothing, so code that closes the views it is given can be given the base itself this way.
+     */
+    public static StateDict borrowed(StateDict base) {
+        return new StateDict(base.tensors, base.metadata, List.of(), false);
+    }
+
+    /**
      * A view of {@code base} that adds to {@code reads} every key {@link #get} hands out: which weights a
      * model built from it used, to find a file's unused ("unexpected") keys. It owns nothing.
      */

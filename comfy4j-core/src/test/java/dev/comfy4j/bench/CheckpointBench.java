@@ -7,7 +7,6 @@ import dev.comfy4j.model.SdLayouts;
 import dev.comfy4j.model.StateDict;
 import dev.comfy4j.model.TinyCheckpoints;
 import dev.comfy4j.tensor.DType;
-import dev.comfy4j.tensor.MemoryStats;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchRuntime;
@@ -32,14 +31,14 @@ public final class CheckpointBench {
             TinyCheckpoints.writeSd15(file, SdLayouts.Sizes.SD15, DType.F16, 1234);
             System.out.printf("wrote %s in %.1f s%n", file, (System.nanoTime() - t) / 1e9);
         }
-        System.out.printf("file %s, %.2f GB; RSS before %d MB%n", file.getFileName(), Files.size(file) / 1e9, mb(MemoryStats.currentRss()));
+        System.out.printf("file %s, %.2f GB; RSS before %d MB%n", file.getFileName(), Files.size(file) / 1e9, BenchProcess.rssMb());
         long t0 = System.nanoTime();
         try (StateDict sd = ModelFiles.loadStateDict(file)) {
             long t1 = System.nanoTime();
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             long t2 = System.nanoTime();
             System.out.printf("open + all %d tensors: %.1f ms; detect %s/%s standard=%s: %.1f ms; RSS %d MB%n", sd.size(),
-                    (t1 - t0) / 1e6, arch.family(), arch.prediction(), arch.standardSize(), (t2 - t1) / 1e6, mb(MemoryStats.currentRss()));
+                    (t1 - t0) / 1e6, arch.family(), arch.prediction(), arch.standardSize(), (t2 - t1) / 1e6, BenchProcess.rssMb());
             double sum = 0;
             long t3 = System.nanoTime();
             for (Map.Entry<String, Tensor> e : sd.tensors().entrySet()) {
@@ -48,19 +47,8 @@ public final class CheckpointBench {
                 }
             }
             long t4 = System.nanoTime();
-            System.out.printf("read every weight once (to f32 + sum, %.3g): %.2f s; RSS %d MB%n", sum, (t4 - t3) / 1e9, mb(MemoryStats.currentRss()));
+            System.out.printf("read every weight once (to f32 + sum, %.3g): %.2f s; RSS %d MB%n", sum, (t4 - t3) / 1e9, BenchProcess.rssMb());
         }
-        System.out.printf("after close: RSS %d MB; peak RSS (VmHWM) %d MB%n", mb(MemoryStats.currentRss()), mb(peakRss()));
-    }
-
-    private static long mb(long bytes) {
-        return bytes >> 20;
-    }
-
-    private static long peakRss() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-        return -1;
+        System.out.printf("after close: RSS %d MB; peak RSS (VmHWM) %d MB%n", BenchProcess.rssMb(), BenchProcess.peakRssMb());
     }
 }

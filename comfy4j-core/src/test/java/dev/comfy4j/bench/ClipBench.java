@@ -9,7 +9,6 @@ import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.clip.TokenizedPrompt;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.tensor.DType;
-import dev.comfy4j.tensor.MemoryStats;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchRuntime;
@@ -36,7 +35,7 @@ public final class ClipBench {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         if (!Files.isRegularFile(checkpoint)) throw new IllegalArgumentException("no checkpoint at " + checkpoint);
         TorchRuntime.ensureStarted();
-        System.out.printf("RSS at start %d MB%n", mb(MemoryStats.currentRss()));
+        System.out.printf("RSS at start %d MB%n", BenchProcess.rssMb());
 
         long t0 = System.nanoTime();
         ClipTokenizer bpe = ClipTokenizer.load(tokenizerDir.resolve("vocab.json"), tokenizerDir.resolve("merges.txt"));
@@ -64,28 +63,21 @@ public final class ClipBench {
             time("encode at CLIPSetLastLayer(-2), 1 chunk", clip.withLastLayer(-2), plain, runs);
             report("fp16 -> fp32 casts of every layer weight alone", timeCasts(sd, runs));
         }
-        System.out.printf("RSS at end %d MB; peak RSS (VmHWM) %d MB%n", mb(MemoryStats.currentRss()), mb(peakRss()));
+        System.out.printf("RSS at end %d MB; peak RSS (VmHWM) %d MB%n", BenchProcess.rssMb(), BenchProcess.peakRssMb());
     }
 
     private static void time(String label, Clip clip, String prompt, int runs) throws Exception {
         long[] out = new long[runs];
         long[] cpu = new long[runs];
         for (int i = 0; i < runs; i++) {
-            long c = processCpuNanos();
+            long c = BenchProcess.processCpuNanos();
             long s = System.nanoTime();
             encodeOnce(clip, prompt);
             out[i] = System.nanoTime() - s;
-            cpu[i] = processCpuNanos() - c;
+            cpu[i] = BenchProcess.processCpuNanos() - c;
         }
         report(label + ", wall", out);
         report(label + ", CPU", cpu);
-    }
-
-    /** User + system time of this process from /proc (Linux), in nanoseconds; shows the work when the machine is shared. */
-    private static long processCpuNanos() throws Exception {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
     }
 
     private static void encodeOnce(Clip clip, String prompt) {
@@ -115,16 +107,5 @@ public final class ClipBench {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         System.out.printf("%-70s median %8.2f ms  best %8.2f ms  (%d runs)%n", what, sorted[sorted.length / 2] / 1e6, sorted[0] / 1e6, sorted.length);
-    }
-
-    private static long mb(long bytes) {
-        return bytes >> 20;
-    }
-
-    private static long peakRss() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) << 10;
-        }
-        return -1;
     }
 }

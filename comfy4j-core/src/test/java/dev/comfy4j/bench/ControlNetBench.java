@@ -26,7 +26,6 @@ import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchGenerator;
 import dev.comfy4j.tensor.TorchRuntime;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,7 +49,7 @@ public final class ControlNetBench {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 512;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        System.out.printf("load average before: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("load average before: %s%n", BenchProcess.loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
         System.out.printf("libtorch %s, %s, %d threads, %dx%d%n", TorchRuntime.version(), s.device(), s.threads(), size, size);
         Path checkpoint = TestCheckpoints.sd15Location();
@@ -92,8 +91,8 @@ public final class ControlNetBench {
                             else denoiser.denoise(model, x, sigma, cnPos, cnNeg, 7.5);
                             double sec = (System.nanoTime() - t) / 1e9;
                             System.out.printf("%s %s: %.2f s, RSS %d MB, load %s%n", i == 0 ? "warm-up" : "timed",
-                                    variant == 0 ? "plain     " : "controlnet", sec, status("VmRSS:") >> 10,
-                                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                                    variant == 0 ? "plain     " : "controlnet", sec, BenchProcess.rssMb(),
+                                    BenchProcess.oneMinuteLoad());
                             if (i > 0) (variant == 0 ? plain : withCn)[i - 1] = sec;
                         }
                     }
@@ -106,14 +105,7 @@ public final class ControlNetBench {
                         size, size, p, c, c - p, 100 * (c - p) / p);
             }
         }
-        System.out.printf("peak RSS (VmHWM) %d MB%n", status("VmHWM:") >> 10);
-        System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
-    }
-
-    private static long status(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-        }
-        return -1;
+        System.out.printf("peak RSS (VmHWM) %d MB%n", BenchProcess.peakRssMb());
+        System.out.printf("load average after: %s%n", BenchProcess.loadAverage());
     }
 }

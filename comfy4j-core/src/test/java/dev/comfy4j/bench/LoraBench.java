@@ -71,22 +71,22 @@ public final class LoraBench {
                     return LoraKeyMap.unet(weights.keys(), UNET, arch.unet());
                 }
             };
-            long rssBefore = MemoryStats.currentRss();
+            long rssBefore = BenchProcess.rssMb();
             for (int i = 0; i < runs; i++) {
                 long s = System.nanoTime();
                 StateDict patched = stack.applyTo(sd, unet);
                 long applied = System.nanoTime();
                 long extra = 0;
                 for (String k : sd.keys()) if (patched.get(k) != sd.get(k)) extra += patched.get(k).nbytes();
-                long rss = MemoryStats.currentRss();
+                long rss = BenchProcess.rssMb();
                 patched.close();
                 long removed = System.nanoTime();
                 System.out.printf("run %d: apply %.0f ms, remove %.1f ms; patched weights hold %d MB "
                                 + "(float32 copies), RSS +%d MB while held%n",
-                        i, (applied - s) / 1e6, (removed - applied) / 1e6, extra >> 20, (rss - rssBefore) >> 20);
+                        i, (applied - s) / 1e6, (removed - applied) / 1e6, extra >> 20, rss - rssBefore);
             }
             MemoryStats.trimNativeHeap();
-            System.out.printf("RSS after the runs: +%d MB over the start%n", (MemoryStats.currentRss() - rssBefore) >> 20);
+            System.out.printf("RSS after the runs: +%d MB over the start%n", BenchProcess.rssMb() - rssBefore);
         } finally {
             Files.deleteIfExists(lora);
         }

@@ -22,9 +22,6 @@ import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchGenerator;
 import dev.comfy4j.tensor.TorchRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,7 +43,7 @@ public final class SdxlBench {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int decodeSide = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        System.out.printf("load average before: %s%n", loadAverage());
+        System.out.printf("load average before: %s%n", BenchProcess.loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
         DType compute = DType.valueOf(System.getProperty("compute", "F32"));
         System.out.printf("libtorch %s, %s, %d threads, UNet weights %s, compute %s%n", TorchRuntime.version(), s.device(), s.threads(),
@@ -63,7 +60,7 @@ public final class SdxlBench {
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("checkpoint loaded (map, detect %s, UNet and VAE built) in %.2f s, RSS %d MB%n",
-                        arch.family().comfyName(), (System.nanoTime() - t0) / 1e9, status("VmRSS:") >> 10);
+                        arch.family().comfyName(), (System.nanoTime() - t0) / 1e9, BenchProcess.rssMb());
                 CfgDenoiser denoiser = new CfgDenoiser();
                 for (int side : sides) {
                     Tensor x = Tensor.randn(g, DType.F32, 1, 4, side, side).mul(14.6);
@@ -77,12 +74,12 @@ public final class SdxlBench {
                     for (int i = 0; i < calls; i++) {
                         try (TensorScope step = TensorScope.open()) {
                             long t = System.nanoTime();
-                            long cpu = UnetBench.processCpuNanos();
+                            long cpu = BenchProcess.processCpuNanos();
                             denoiser.denoise(model, x, sigma, List.of(cond), List.of(uncond), 7.0);
                             seconds[i] = (System.nanoTime() - t) / 1e9;
                             System.out.printf("%dx%d, cfg 7 (batch 2): %.2f s (process CPU %.2f s), RSS %d MB, load %s%n",
-                                    side * 8, side * 8, seconds[i], (UnetBench.processCpuNanos() - cpu) / 1e9,
-                                    status("VmRSS:") >> 10, loadAverage().split(" ")[0]);
+                                    side * 8, side * 8, seconds[i], (BenchProcess.processCpuNanos() - cpu) / 1e9,
+                                    BenchProcess.rssMb(), BenchProcess.oneMinuteLoad());
                         }
                     }
                     Arrays.sort(seconds);
@@ -95,23 +92,12 @@ public final class SdxlBench {
                         long t = System.nanoTime();
                         vae.decode(latent);
                         System.out.printf("VAEDecode %dx%d: %.2f s, RSS %d MB%n", decodeSide * 8, decodeSide * 8,
-                                (System.nanoTime() - t) / 1e9, status("VmRSS:") >> 10);
+                                (System.nanoTime() - t) / 1e9, BenchProcess.rssMb());
                     }
                 }
             }
         }
-        System.out.printf("peak RSS (VmHWM) %d MB%n", status("VmHWM:") >> 10);
-        System.out.printf("load average after: %s%n", loadAverage());
-    }
-
-    private static String loadAverage() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).trim();
-    }
-
-    private static long status(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-        }
-        return -1;
+        System.out.printf("peak RSS (VmHWM) %d MB%n", BenchProcess.peakRssMb());
+        System.out.printf("load average after: %s%n", BenchProcess.loadAverage());
     }
 }

@@ -18,8 +18,6 @@ import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchGenerator;
 import dev.comfy4j.tensor.TorchRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -29,7 +27,7 @@ import java.util.Arrays;
  * (VmHWM) and the load average before and after.
  *
  * <p>Usage: UnetBench [storage FLOAT32_COPY|CAST_PER_CALL] [threads] [calls] [checkpoint]; the checkpoint
- * defaults to the random SD1.5 file of the numeric goldens.
+ * defaults to the random SD1.5 file of the numeric goldens; {@code -Dcompute=BF16} computes in bfloat16.
  */
 public final class UnetBench {
     private UnetBench() {}
@@ -40,7 +38,7 @@ public final class UnetBench {
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();
         DType compute = DType.valueOf(System.getProperty("compute", "F32"));
-        System.out.printf("load average before: %s%n", loadAverage());
+        System.out.printf("load average before: %s%n", BenchProcess.loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
         System.out.printf("libtorch %s, %s, %d threads, storage %s, compute %s, OPENBLAS_CORETYPE=%s%n", TorchRuntime.version(), s.device(),
                 s.threads(), storage, compute, System.getenv("OPENBLAS_CORETYPE"));
@@ -53,7 +51,7 @@ public final class UnetBench {
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("UNet ready in %.2f s (%d MB of weight copies), RSS %d MB%n", (System.nanoTime() - t0) / 1e9,
-                        model.byteSize() >> 20, status("VmRSS:") >> 10);
+                        model.byteSize() >> 20, BenchProcess.rssMb());
                 Tensor x = Tensor.randn(g, DType.F32, 1, 4, 64, 64).mul(14.6);
                 Tensor cond = Tensor.randn(g, DType.F32, 1, 77, 768);
                 Tensor uncond = Tensor.randn(g, DType.F32, 1, 77, 768);
@@ -63,11 +61,11 @@ public final class UnetBench {
                 for (int i = 0; i <= calls; i++) {
                     try (TensorScope step = TensorScope.open()) {
                         long t = System.nanoTime();
-                        long cpu = processCpuNanos();
+                        long cpu = BenchProcess.processCpuNanos();
                         denoiser.denoise(model, x, sigma, cond, uncond, 7.5);
                         double sec = (System.nanoTime() - t) / 1e9;
                         System.out.printf("%s call: %.2f s (process CPU %.2f s), RSS %d MB, load %s%n", i == 0 ? "warm-up" : "timed", sec,
-                                (processCpuNanos() - cpu) / 1e9, status("VmRSS:") >> 10, loadAverage().split(" ")[0]);
+                                (BenchProcess.processCpuNanos() - cpu) / 1e9, BenchProcess.rssMb(), BenchProcess.oneMinuteLoad());
                         if (i > 0) seconds[i - 1] = sec;
                     }
                 }
@@ -76,25 +74,7 @@ public final class UnetBench {
                         seconds[calls / 2], seconds[0], calls);
             }
         }
-        System.out.printf("peak RSS (VmHWM) %d MB%n", status("VmHWM:") >> 10);
-        System.out.printf("load average after: %s%n", loadAverage());
-    }
-
-    /** User + system CPU time of the whole process (all threads, libtorch's included). */
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static String loadAverage() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).trim();
-    }
-
-    /** A /proc/self/status field in kB. */
-    private static long status(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-        }
-        return -1;
+        System.out.printf("peak RSS (VmHWM) %d MB%n", BenchProcess.peakRssMb());
+        System.out.printf("load average after: %s%n", BenchProcess.loadAverage());
     }
 }

@@ -39,21 +39,21 @@ public final class UpscaleBench {
             var weights = TinyUpscaleModels.Rrdb.random(1, 3, 3, 64, 32, blocks, 2, false);
             TinyUpscaleModels.safetensors(file, weights.newLayout(), false);
             System.out.printf("model file: %d MB; device %s%n", Files.size(file) >> 20, device);
-            long rssStart = MemoryStats.currentRss();
+            long rssStart = BenchProcess.rssMb();
             long t0 = System.nanoTime();
             try (UpscaleModel model = UpscaleModels.load(file, device)) {
                 System.out.printf("load: %.2f s (%s), RSS +%d MB%n", (System.nanoTime() - t0) / 1e9, model.description(),
-                        (MemoryStats.currentRss() - rssStart) >> 20);
+                        BenchProcess.rssMb() - rssStart);
                 Tensor image;
                 try (TorchGenerator g = TorchGenerator.cpu(7); Tensor noise = Tensor.randn(g, DType.F32, 1, side, side, 3)) {
                     image = noise.sigmoid().escapeScope();
                 }
-                long base = MemoryStats.currentRss();
+                long base = BenchProcess.rssMb();
                 for (int i = 0; i < runs; i++) {
-                    AtomicLong peak = new AtomicLong(MemoryStats.currentRss());
+                    AtomicLong peak = new AtomicLong(BenchProcess.rssMb());
                     Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                         while (!Thread.currentThread().isInterrupted()) {
-                            peak.accumulateAndGet(MemoryStats.currentRss(), Math::max);
+                            peak.accumulateAndGet(BenchProcess.rssMb(), Math::max);
                             try {
                                 Thread.sleep(20);
                             } catch (InterruptedException e) {
@@ -73,8 +73,8 @@ public final class UpscaleBench {
                     MemoryStats.trimNativeHeap();
                     System.out.printf("run %d: %dx%d -> %dx%d in %.2f s (%.1f kpixel/s in); peak RSS %d MB (+%d MB over the"
                                     + " loaded model); RSS after the run +%d MB%n", i, side, side, 4 * side, 4 * side, seconds,
-                            side * (double) side / seconds / 1e3, peak.get() >> 20, (peak.get() - base) >> 20,
-                            (MemoryStats.currentRss() - base) >> 20);
+                            side * (double) side / seconds / 1e3, peak.get(), peak.get() - base,
+                            BenchProcess.rssMb() - base);
                 }
                 image.close();
             }

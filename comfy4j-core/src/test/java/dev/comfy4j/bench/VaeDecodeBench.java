@@ -11,7 +11,6 @@ import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 import dev.comfy4j.tensor.TorchGenerator;
 import dev.comfy4j.tensor.TorchRuntime;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -31,40 +30,24 @@ public final class VaeDecodeBench {
         boolean phased = args.length <= 6 || Boolean.parseBoolean(args[6]);
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(false, threads));
         System.out.printf("threads %d, channelsLast %s, phasedUpsample %s, residentWeights %s; RSS at start %d MB%n", s.threads(), channelsLast, phased,
-                resident, mb(MemoryStats.currentRss()));
+                resident, BenchProcess.rssMb());
         try (StateDict sd = ModelFiles.loadStateDict(file);
                 Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, AutoencoderKL.CHECKPOINT_PREFIX,
                         new AutoencoderKL.Options(resident, channelsLast, phased, DType.valueOf(System.getProperty("compute", "F32")))));
                 TorchGenerator g = TorchGenerator.cpu(42)) {
-            System.out.printf("VAE ready; RSS %d MB%n", mb(MemoryStats.currentRss()));
+            System.out.printf("VAE ready; RSS %d MB%n", BenchProcess.rssMb());
             for (int i = 0; i < runs; i++) {
                 try (TensorScope ignored = TensorScope.open()) {
                     Tensor input = encode ? Tensor.randn(g, DType.F32, 1, 512, 512, 3).clamp(0, 1) : Tensor.randn(g, DType.F32, 1, 4, 64, 64);
-                    long c0 = cpuNanos(), t0 = System.nanoTime();
+                    long c0 = BenchProcess.processCpuNanos(), t0 = System.nanoTime();
                     Tensor out = encode ? vae.encode(input) : vae.decode(input);
-                    long t1 = System.nanoTime(), c1 = cpuNanos();
+                    long t1 = System.nanoTime(), c1 = BenchProcess.processCpuNanos();
                     System.out.printf("%s %d: %.2f s wall, %.2f s CPU (all threads) -> %s; RSS %d MB, peak %d MB%n",
-                            encode ? "encode" : "decode", i, (t1 - t0) / 1e9, (c1 - c0) / 1e9, java.util.Arrays.toString(out.shape()), mb(MemoryStats.currentRss()), mb(peakRss()));
+                            encode ? "encode" : "decode", i, (t1 - t0) / 1e9, (c1 - c0) / 1e9, java.util.Arrays.toString(out.shape()), BenchProcess.rssMb(), BenchProcess.peakRssMb());
                 }
             }
         }
         MemoryStats.trimNativeHeap();
-        System.out.printf("after close: RSS %d MB; peak RSS (VmHWM) %d MB%n", mb(MemoryStats.currentRss()), mb(peakRss()));
-    }
-
-    /** CPU time of the whole process: on a shared machine it says how much work a call took, whatever the wait. */
-    static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
-    }
-
-    private static long mb(long bytes) {
-        return bytes >> 20;
-    }
-
-    static long peakRss() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-        return -1;
+        System.out.printf("after close: RSS %d MB; peak RSS (VmHWM) %d MB%n", BenchProcess.rssMb(), BenchProcess.peakRssMb());
     }
 }

@@ -46,9 +46,9 @@ public final class VaeOpProbe {
     static void time(String name, double gflop, Supplier<Tensor> op) {
         for (int i = 0; i < 2; i++) try (TensorScope s = TensorScope.open()) { op.get(); }
         int n = 4;
-        long cpu0 = cpu(), t0 = System.nanoTime(), f0 = faults();
+        long cpu0 = BenchProcess.processCpuNanos(), t0 = System.nanoTime(), f0 = faults();
         for (int i = 0; i < n; i++) try (TensorScope s = TensorScope.open()) { op.get(); }
-        double cpu = (cpu() - cpu0) / 1e9 / n, wall = (System.nanoTime() - t0) / 1e9 / n;
+        double cpu = (BenchProcess.processCpuNanos() - cpu0) / 1e9 / n, wall = (System.nanoTime() - t0) / 1e9 / n;
         System.out.printf("%-20s faults %d cpu %.3f s  wall %.3f s %s%n", name, (faults() - f0) / n, cpu, wall, gflop > 0 ? String.format("%.0f GFLOP/cpu-s", gflop / cpu) : "");
     }
 
@@ -58,9 +58,5 @@ public final class VaeOpProbe {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[7]);
         } catch (java.io.IOException e) { throw new RuntimeException(e); }
-    }
-
-    static long cpu() {
-        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 }

@@ -105,15 +105,15 @@ public final class ClipTextModel implements AutoCloseable {
     }
 
     /**
-     * SDXL's CLIP-G from the view {@link ClipGWeights#view} gives (ComfyUI's names, either file layout). The
+     * SDXL's CLIP-G from the view {@link OpenClipTowerWeights#clipG} gives (ComfyUI's names, either file layout). The
      * view stays the caller's.
      */
     public static ClipTextModel fromClipGWeights(StateDict view) {
-        return fromTowerView(view, ClipGWeights.PREFIX, false);
+        return fromTowerView(view, OpenClipTowerWeights.CLIP_G_PREFIX, false);
     }
 
     /**
-     * An OpenCLIP text tower from a {@link ClipGWeights#view(StateDict, String, String)} under {@code names}
+     * An OpenCLIP text tower from a {@link OpenClipTowerWeights#view(StateDict, String, String)} under {@code names}
      * (SDXL's CLIP-G, SD2.x's ViT-H): exact GELU, pooled output through {@code text_projection} (the identity
      * when the file has none, as ComfyUI's model starts it), dropped
      * embeddings padded with 0. With {@code ownsView} the model closes the view; else it stays the caller's.

@@ -10,7 +10,7 @@ import java.util.Set;
  * Checkpoints keep the tower in the open_clip layout ({@code token_embedding}, {@code positional_embedding},
  * {@code transformer.resblocks.N} with a fused {@code attn.in_proj_weight}, {@code ln_final},
  * {@code text_projection}); it is read in place under ComfyUI's names ({@value #NAMES}{@code text_model.*}) as
- * {@code clip_text_transformers_convert} renames it ({@link ClipGWeights#view(StateDict, String, String)}, no copy):
+ * {@code clip_text_transformers_convert} renames it ({@link OpenClipTowerWeights#view(StateDict, String, String)}, no copy):
  * 24 layers of width 1024, 16 heads, exact GELU, projected pooled output.
  *
  * <p>Stateless; the loaders (CheckpointLoaderSimple and, for a text-encoder file, CLIPLoader) share it.
@@ -59,7 +59,7 @@ public final class Sd2TextEncoder {
 
     /** The tower under {@code prefix} of {@code file} under ComfyUI's names ({@value #NAMES}); the caller closes it. */
     public static StateDict weights(StateDict file, String prefix) {
-        return ClipGWeights.view(file, prefix, NAMES);
+        return OpenClipTowerWeights.view(file, prefix, NAMES);
     }
 
     /** The text model from {@link #weights}; with {@code ownsView} the model closes the view. */

@@ -104,7 +104,7 @@ public final class LoraKeyMap {
 
     /**
      * The LoRA keys of SDXL's CLIP-G whose weights are the keys of {@code viewKeys}, ComfyUI's own names
-     * ({@code clip_g.transformer.*}, see {@code ClipGWeights}). Beside a CLIP-L (SDXL base) it is {@code lora_te2_*}
+     * ({@code clip_g.transformer.*}, see {@code OpenClipTowerWeights}). Beside a CLIP-L (SDXL base) it is {@code lora_te2_*}
      * and diffusers' {@code text_encoder_2.*}; alone (the refiner) {@code lora_te_*}, {@code text_encoder.*} and
      * Stable Cascade's {@code lora_prior_te_*}, as {@code model_lora_keys_clip} names them.
      */

@@ -33,9 +33,8 @@ public record MergePatch(PatchableComponent source, double patchStrength, double
     @Override
     public void apply(PatchTarget target) throws Exception {
         String ownPrefix = target.component().prefix();
-        try (var lease = source.manager().checkpoint(source.file())) {
-            StateDict sourceFile = lease.model().stateDict();
-            StateDict sourceBase = source.weightsView(sourceFile);
+        try (var lease = source.manager().checkpoint(source.file());
+                StateDict sourceBase = source.weightsView(lease.model().stateDict())) {
             StateDict sourceWeights = null;
             try {
                 sourceWeights = source.patches().isEmpty() ? sourceBase : source.patches().applyTo(sourceBase, source);
@@ -57,7 +56,6 @@ public record MergePatch(PatchableComponent source, double patchStrength, double
                 }
             } finally {
                 if (sourceWeights != null && sourceWeights != sourceBase) sourceWeights.close();
-                if (sourceBase != sourceFile) sourceBase.close();
             }
         }
     }

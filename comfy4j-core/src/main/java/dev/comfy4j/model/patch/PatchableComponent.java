@@ -20,11 +20,20 @@ public interface PatchableComponent {
 
     /**
      * The weights of this component as its LoRA keys and patches address them, given the weights of its
-     * file: the file's own (the default), or a view under other names (an open_clip CLIP-G read under
-     * ComfyUI's names, a diffusers UNet under LDM names) that the caller closes once done with it.
+     * file: the whole file under its own names (the default, a view that owns nothing), or a view of this
+     * component alone under other names (an open_clip CLIP-G read under ComfyUI's names, a diffusers UNet
+     * under LDM names). The caller closes it once done with it, and keeps {@code file} open meanwhile.
      */
     default StateDict weightsView(StateDict file) {
-        return file;
+        return StateDict.borrowed(file);
+    }
+
+    /**
+     * Whether {@link #weightsView} holds this component's weights alone (renamed), rather than the whole
+     * file with this component's under {@link #prefix}.
+     */
+    default boolean viewHoldsThisComponentOnly() {
+        return false;
     }
 
     /** ComfyUI's LoRA key names of this component, mapped to the keys of {@code weights} (its {@link #weightsView}). */

@@ -9,8 +9,8 @@ import dev.comfy4j.model.UnknownArchitectureException;
 import dev.comfy4j.model.ModelFileException;
 import dev.comfy4j.model.control.ControlNetFiles;
 import dev.comfy4j.model.control.ControlNetFormat;
-import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipTextModel;
+import dev.comfy4j.model.clip.OpenClipTowerWeights;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.clip.Sd2TextEncoder;
 import dev.comfy4j.model.vae.AutoencoderKL;
@@ -53,7 +53,7 @@ public final class Checkpoints {
             clipPrefix = switch (arch.family()) {
                 case SDXL -> sdxlClipPrefix(file, sd);
                 case SD2 -> Sd2TextEncoder.prefixIn(sd.keys());
-                case SDXL_REFINER -> ClipGWeights.isClipG(sd, REFINER_CLIP_G_PREFIX) ? REFINER_CLIP_G_PREFIX : null;
+                case SDXL_REFINER -> OpenClipTowerWeights.isClipG(sd, REFINER_CLIP_G_PREFIX) ? REFINER_CLIP_G_PREFIX : null;
                 default -> clipLPrefix(arch, sd);
             };
             hasVae = arch.vaePrefix() != null;

@@ -9,9 +9,9 @@ import dev.comfy4j.model.patch.PatchableComponent;
 import dev.comfy4j.model.patch.WeightPatch;
 import dev.comfy4j.model.patch.WeightPatches;
 import dev.comfy4j.model.clip.Clip;
-import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipOutput;
 import dev.comfy4j.model.clip.ClipTextModel;
+import dev.comfy4j.model.clip.OpenClipTowerWeights;
 import dev.comfy4j.model.clip.Sd1Tokenizer;
 import dev.comfy4j.model.clip.Sd2TextEncoder;
 import dev.comfy4j.model.clip.SdxlClip;
@@ -42,7 +42,7 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     /** Where SDXL checkpoints keep the OpenCLIP ViT-bigG text tower (open_clip layout). */
     public static final String SDXL_CLIP_G_PREFIX = "conditioner.embedders.1.model.";
 
-    /** The file and key prefix of SDXL's CLIP-G, in the open_clip or the Hugging Face layout ({@link ClipGWeights}). */
+    /** The file and key prefix of SDXL's CLIP-G, in the open_clip or the Hugging Face layout ({@link OpenClipTowerWeights}). */
     public record ClipGSource(Path file, String prefix) {}
 
     /** A CLIP-L alone (SD1.x). */
@@ -89,7 +89,12 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
     /** SD2's ViT-H is seen under ComfyUI's names ({@code clip_h.transformer.*}); CLIP-L under the file's own. */
     @Override
     public StateDict weightsView(StateDict file) {
-        return family == ModelFamily.SD2 ? Sd2TextEncoder.weights(file, prefix) : file;
+        return viewHoldsThisComponentOnly() ? Sd2TextEncoder.weights(file, prefix) : StateDict.borrowed(file);
+    }
+
+    @Override
+    public boolean viewHoldsThisComponentOnly() {
+        return family == ModelFamily.SD2;
     }
 
     /** The text encoders whose weights patches reach: this CLIP-L, and SDXL's CLIP-G beside it. */

@@ -62,17 +62,19 @@ final class ComponentLoads {
             StateDict overlay = null;
             try {
                 StateDict sd = weights.model().stateDict();
+                // the keys that are this component's: those under its prefix, or all of a view of it alone
+                String ownKeys = prefix;
                 if (patched != null) {
-                    StateDict named = patched.weightsView(sd);
-                    if (named != sd) view = named;
-                    sd = named;
+                    view = patched.weightsView(sd);
+                    sd = view;
+                    if (patched.viewHoldsThisComponentOnly()) ownKeys = "";
                 }
                 if (!patches.isEmpty()) {
                     overlay = patches.applyTo(sd, patched);
                     sd = overlay;
                 }
                 T component = builder.build(sd);
-                long bytes = (long) (storedBytes(sd, view != null ? "" : prefix) * computeBytesPerStored);
+                long bytes = (long) (storedBytes(sd, ownKeys) * computeBytesPerStored);
                 LOG.info("Loaded {} from {} in {} s ({} MB)", kind, file.getFileName(),
                         String.format("%.2f", (System.nanoTime() - start) / 1e9), bytes >> 20);
                 List<AutoCloseable> owned = new ArrayList<>();

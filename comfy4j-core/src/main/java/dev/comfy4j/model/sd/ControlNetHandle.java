@@ -77,9 +77,7 @@ public record ControlNetHandle(ModelManager manager, Path file, ControlNetFormat
      * {@code diffusion_model.K} (LoRA and merge patches included) cast to the file's dtype, summed in it.
      */
     private StateDict withBaseAdded(StateDict fileWeights) throws Exception {
-        try (var base = manager.checkpoint(diffBase.file())) {
-            StateDict file = base.model().stateDict();
-            StateDict unet = diffBase.weightsView(file);
+        try (var base = manager.checkpoint(diffBase.file()); StateDict unet = diffBase.weightsView(base.model().stateDict())) {
             StateDict patched = null;
             try {
                 if (!diffBase.patches().isEmpty()) patched = diffBase.patches().applyTo(unet, diffBase);
@@ -101,7 +99,6 @@ public record ControlNetHandle(ModelManager manager, Path file, ControlNetFormat
                 return StateDict.overlay(fileWeights, sums);
             } finally {
                 if (patched != null) patched.close();
-                if (unet != file) unet.close();
             }
         }
     }

@@ -71,12 +71,8 @@ public final class LoraFiles {
     private static void collect(PatchableComponent component, String role, Map<String, String> keys,
                                 Map<String, long[]> shapes, Map<String, String> owner) throws Exception {
         try (var lease = component.manager().checkpoint(component.file())) {
-            StateDict file = lease.model().stateDict();
-            StateDict sd = component.weightsView(file);
-            try {
+            try (StateDict sd = component.weightsView(lease.model().stateDict())) {
                 collect(sd, component.loraKeys(sd), role, keys, shapes, owner);
-            } finally {
-                if (sd != file) sd.close();
             }
         }
     }

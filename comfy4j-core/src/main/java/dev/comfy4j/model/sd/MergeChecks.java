@@ -16,17 +16,10 @@ public final class MergeChecks {
 
     public static void requireCompatible(PatchableComponent into, PatchableComponent from, List<String> skipSuffixes)
             throws Exception {
-        try (var a = into.manager().checkpoint(into.file()); var b = from.manager().checkpoint(from.file())) {
-            StateDict targetFile = a.model().stateDict();
-            StateDict sourceFile = b.model().stateDict();
-            StateDict target = into.weightsView(targetFile);
-            StateDict source = from.weightsView(sourceFile);
-            try {
-                check(into, from, target, source, skipSuffixes);
-            } finally {
-                if (target != targetFile) target.close();
-                if (source != sourceFile) source.close();
-            }
+        try (var a = into.manager().checkpoint(into.file()); var b = from.manager().checkpoint(from.file());
+                StateDict target = into.weightsView(a.model().stateDict());
+                StateDict source = from.weightsView(b.model().stateDict())) {
+            check(into, from, target, source, skipSuffixes);
         }
     }
 

@@ -51,7 +51,12 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     /** The file's weights under LDM names: the file's own, or a renamed view of a diffusers file. */
     @Override
     public StateDict weightsView(StateDict file) {
-        return ldmNames == null ? file : StateDict.renamed(file, ldmNames);
+        return viewHoldsThisComponentOnly() ? StateDict.renamed(file, ldmNames) : StateDict.borrowed(file);
+    }
+
+    @Override
+    public boolean viewHoldsThisComponentOnly() {
+        return ldmNames != null;
     }
 
     /**

@@ -112,11 +112,10 @@ public final class SavedWeights implements AutoCloseable {
     private static SavedWeights open(ModelManager manager, PatchableComponent component, String prefix, String keyPrefix,
                                      UnaryOperator<String> rename, UnaryOperator<DType> dtype) throws Exception {
         ModelManager.Lease<ModelManager.LoadedStateDict> lease = manager.checkpoint(component.file());
-        StateDict file = lease.model().stateDict();
         StateDict base = null;
         StateDict patched = null;
         try {
-            base = component.weightsView(file);
+            base = component.weightsView(lease.model().stateDict());
             patched = component.patches().isEmpty() ? base : component.patches().applyTo(base, component);
             List<SafetensorsWriter.Entry> entries = new ArrayList<>();
             for (String key : base.keys()) {
@@ -130,12 +129,12 @@ public final class SavedWeights implements AutoCloseable {
             }
             List<AutoCloseable> held = new ArrayList<>();
             if (patched != base) held.add(patched);
-            if (base != file) held.add(base);
+            held.add(base);
             held.add(lease);
             return new SavedWeights(entries, held);
         } catch (Exception | Error e) {
             if (patched != null && patched != base) patched.close();
-            if (base != null && base != file) base.close();
+            if (base != null) base.close();
             lease.close();
             throw e;
         }

@@ -1,8 +1,8 @@
 package dev.comfy4j.model.sd;
 
 import dev.comfy4j.model.StateDict;
-import dev.comfy4j.model.clip.ClipGWeights;
 import dev.comfy4j.model.clip.ClipTextModel;
+import dev.comfy4j.model.clip.OpenClipTowerWeights;
 
 /**
  * What a text-encoder file holds, as ComfyUI's {@code detect_te_model} tells it (after converting an open_clip
@@ -30,7 +30,7 @@ final class TextEncoderFiles {
     private TextEncoderFiles() {}
 
     static Detected detect(StateDict sd) {
-        if (ClipGWeights.isOpenClipLayout(sd, "")) {
+        if (OpenClipTowerWeights.isOpenClipLayout(sd, "")) {
             if (sd.contains("transformer.resblocks.30.mlp.c_fc.weight")) return new Detected(Kind.CLIP_G, "");
             if (sd.contains("transformer.resblocks.22.mlp.c_fc.weight")) return new Detected(Kind.CLIP_H, "");
             return new Detected(Kind.UNKNOWN, "");

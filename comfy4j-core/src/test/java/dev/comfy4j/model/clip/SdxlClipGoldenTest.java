@@ -43,7 +43,7 @@ class SdxlClipGoldenTest {
         }
         checkpoint = ModelFiles.loadStateDict(path);
         clipL = ClipTextModel.fromStateDict(checkpoint, "conditioner.embedders.0.transformer.text_model.");
-        clipG = ClipTextModel.fromTowerView(ClipGWeights.view(checkpoint, "conditioner.embedders.1.model."), ClipGWeights.PREFIX, true);
+        clipG = ClipTextModel.fromTowerView(OpenClipTowerWeights.clipG(checkpoint, "conditioner.embedders.1.model."), OpenClipTowerWeights.CLIP_G_PREFIX, true);
         clip = new SdxlClip(new SdxlTokenizer(new Sd1Tokenizer(ClipTestFiles.tokenizer(), List.of())), clipL, clipG);
     }
 

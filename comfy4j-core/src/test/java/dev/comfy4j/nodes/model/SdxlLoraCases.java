@@ -159,8 +159,7 @@ abstract class SdxlLoraCases {
     private void check(PatchableComponent component, List<Expected> expected, double strength) throws Exception {
         try (var lease = services.models().checkpoint(component.file()); TensorScope ignored = TensorScope.open()) {
             StateDict file = lease.model().stateDict();
-            StateDict view = component.weightsView(file);
-            try (StateDict result = component.patches().applyTo(view, component)) {
+            try (StateDict view = component.weightsView(file); StateDict result = component.patches().applyTo(view, component)) {
                 for (Expected e : expected) {
                     float[] w = e.original().apply(file).to(DType.F32).contiguous().toFloatArray();
                     float[] got = result.get(e.target()).toFloatArray();
@@ -183,8 +182,6 @@ abstract class SdxlLoraCases {
                 }
                 List<String> changed = result.keys().stream().filter(k -> result.get(k) != view.get(k)).toList();
                 assertThat(changed).containsExactlyInAnyOrderElementsOf(expected.stream().map(Expected::target).toList());
-            } finally {
-                if (view != file) view.close();
             }
         }
     }

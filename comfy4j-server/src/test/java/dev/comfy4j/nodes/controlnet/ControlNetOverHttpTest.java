@@ -8,10 +8,9 @@ import dev.comfy4j.model.ModelArchitecture;
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.StateDict;
-import dev.comfy4j.nodes.model.ModelFolder;
+import dev.comfy4j.support.ModelFolderServer;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.support.TestControlNets;
-import dev.comfy4j.support.TestServer;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.TensorScope;
 import java.awt.image.BufferedImage;
@@ -20,7 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControlNetOverHttpTest {
     @TempDir static Path base;
-    private static TestServer server;
+    @AutoClose private static ModelFolderServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        ModelFolder.layOut(base);
-        Path controlnets = Files.createDirectories(base.resolve("models/controlnet"));
+        server = ModelFolderServer.start(base, ControlNetOverHttpTest::writeControlNetAndHint);
+    }
+
+    private static void writeControlNetAndHint(Path folder) throws Exception {
+        Path controlnets = Files.createDirectories(folder.resolve("models/controlnet"));
         try (StateDict sd = ModelFiles.loadStateDict(TestCheckpoints.requireSd15()); TensorScope ignored = TensorScope.open()) {
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             SafetensorsWriter.write(controlnets.resolve("control_sd15_random.safetensors"), TestControlNets.withPrefix(
@@ -46,17 +48,11 @@ class ControlNetOverHttpTest {
                     "control_model."), Map.of());
         }
         Files.write(controlnets.resolve("notes.safetensors"), "not a model".getBytes());
-        Path input = Files.createDirectories(base.resolve("input"));
+        Path input = Files.createDirectories(folder.resolve("input"));
         BufferedImage hint = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
         Random random = new Random(1);
         for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) hint.setRGB(x, y, (x / 16 + y / 16) % 2 == 0 ? 0xffffff : random.nextInt());
         ImageIO.write(hint, "png", input.resolve("hint.png").toFile());
-        server = TestServer.start(TestServer.config(base));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
     }
 
     private static String workflow(String controlNet, double start, double end) {
@@ -81,17 +77,12 @@ class ControlNetOverHttpTest {
             """.formatted(control, TestCheckpoints.SD15_NAME, positive, negative);
     }
 
-    private static JsonNode run(String prompt) throws Exception {
-        var response = server.post("/prompt", "{\"prompt\": " + prompt + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return server.waitForHistory(TestServer.json(response).get("prompt_id").asText(), 300_000);
+    private static JsonNode run(String prompt) {
+        return server.run(prompt);
     }
 
     private static int[] pixels(JsonNode entry) throws Exception {
-        assertThat(entry.get("status").get("status_str").asText()).as(entry.toString()).isEqualTo("success");
-        JsonNode image = entry.get("outputs").get("7").get("images").get(0);
-        BufferedImage decoded = ImageIO.read(base.resolve("output").resolve(image.get("filename").asText()).toFile());
-        return decoded.getRGB(0, 0, decoded.getWidth(), decoded.getHeight(), null, 0, decoded.getWidth());
+        return server.pixels(entry, "7");
     }
 
     @Test
@@ -105,11 +96,7 @@ class ControlNetOverHttpTest {
 
     @Test
     void aFileThatIsNoControlNetFailsTheLoaderNode() throws Exception {
-        JsonNode entry = run(workflow("notes.safetensors", 0.0, 1.0));
-        assertThat(entry.get("status").get("status_str").asText()).isEqualTo("error");
-        JsonNode error = null;
-        for (JsonNode m : entry.get("status").get("messages")) if (m.get(0).asText().equals("execution_error")) error = m.get(1);
-        assertThat(error).as(entry.toString()).isNotNull();
+        JsonNode error = ModelFolderServer.executionError(run(workflow("notes.safetensors", 0.0, 1.0)));
         assertThat(error.get("node_type").asText()).isEqualTo("ControlNetLoader");
         assertThat(error.get("exception_type").asText()).isEqualTo("RuntimeError");
         assertThat(error.get("exception_message").asText())

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.model.SafetensorsWriter;
+import dev.comfy4j.support.ModelFolderServer;
 import dev.comfy4j.support.TestCheckpoints;
-import dev.comfy4j.support.TestServer;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoraOverHttpTest {
     @TempDir static Path base;
-    private static TestServer server;
+    @AutoClose private static ModelFolderServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        ModelFolder.layOut(base);
-        Path loras = Files.createDirectories(base.resolve("models/loras"));
+        server = ModelFolderServer.start(base, LoraOverHttpTest::writeLoras);
+    }
+
+    private static void writeLoras(Path folder) throws Exception {
+        Path loras = Files.createDirectories(folder.resolve("models/loras"));
         Random random = new Random(3);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         // kohya names on UNet attention (diffusers block names) and a CLIP layer, rank 4, fp16 like real files
@@ -49,7 +50,6 @@ class LoraOverHttpTest {
         lora(unrelated, "lora_transformer_single_blocks_0_linear1", 64, 64, random);
         SafetensorsWriter.write(loras.resolve("flux_only.safetensors"), unrelated, Map.of());
         Files.write(loras.resolve("corrupt.safetensors"), new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
-        server = TestServer.start(TestServer.config(base));
     }
 
     private static void lora(Map<String, Tensor> out, String key, int outDim, int inDim, Random random) {
@@ -61,11 +61,6 @@ class LoraOverHttpTest {
         out.put(key + ".lora_up.weight", Tensor.fromFloats(up, outDim, rank).to(DType.F16));
         out.put(key + ".lora_down.weight", Tensor.fromFloats(down, rank, inDim).to(DType.F16));
         out.put(key + ".alpha", Tensor.fromFloats(new float[] {4.0f}));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
     }
 
     /** The default text-to-image graph at 64x64, 1 step, with a LoraLoader between loader and users (or not). */
@@ -93,17 +88,12 @@ class LoraOverHttpTest {
             """.formatted(loader, TestCheckpoints.SD15_NAME, clip, clip, model, seed);
     }
 
-    private static JsonNode run(String prompt) throws Exception {
-        var response = server.post("/prompt", "{\"prompt\": " + prompt + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return server.waitForHistory(TestServer.json(response).get("prompt_id").asText(), 300_000);
+    private static JsonNode run(String prompt) {
+        return server.run(prompt);
     }
 
     private static int[] pixels(JsonNode entry) throws Exception {
-        assertThat(entry.get("status").get("status_str").asText()).as(entry.toString()).isEqualTo("success");
-        JsonNode image = entry.get("outputs").get("7").get("images").get(0);
-        BufferedImage decoded = ImageIO.read(base.resolve("output").resolve(image.get("filename").asText()).toFile());
-        return decoded.getRGB(0, 0, decoded.getWidth(), decoded.getHeight(), null, 0, decoded.getWidth());
+        return server.pixels(entry, "7");
     }
 
     @Test
@@ -159,13 +149,7 @@ class LoraOverHttpTest {
     }
 
     private static void assertNodeError(String prompt, String messagePart) throws Exception {
-        JsonNode entry = run(prompt);
-        assertThat(entry.get("status").get("status_str").asText()).as(entry.toString()).isEqualTo("error");
-        JsonNode error = null;
-        for (JsonNode m : entry.get("status").get("messages")) {
-            if (m.get(0).asText().equals("execution_error")) error = m.get(1);
-        }
-        assertThat(error).as(entry.toString()).isNotNull();
+        JsonNode error = ModelFolderServer.executionError(run(prompt));
         assertThat(error.get("node_id").asText()).isEqualTo("9");
         assertThat(error.get("exception_message").asText()).contains(messagePart);
         assertThat(error.get("exception_message").asText()).doesNotContain(base.toString());

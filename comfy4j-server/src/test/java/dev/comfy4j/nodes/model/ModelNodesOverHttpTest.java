@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.json.Json;
 import dev.comfy4j.model.SafetensorsWriter;
 import dev.comfy4j.model.TorchZipWriter;
+import dev.comfy4j.support.ModelFolderServer;
 import dev.comfy4j.support.TestCheckpoints;
 import dev.comfy4j.support.TestServer;
 import dev.comfy4j.tensor.Tensor;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,28 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModelNodesOverHttpTest {
     @TempDir static Path base;
-    private static TestServer server;
+    @AutoClose private static ModelFolderServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        ModelFolder.layOut(base);
-        Path checkpoints = base.resolve("models/checkpoints");
+        server = ModelFolderServer.start(base, ModelNodesOverHttpTest::writeBrokenModels);
+    }
+
+    private static void writeBrokenModels(Path folder) throws Exception {
+        Path checkpoints = folder.resolve("models/checkpoints");
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
         Files.write(checkpoints.resolve("corrupt.safetensors"), noise);
         SafetensorsWriter.write(checkpoints.resolve("unknown.safetensors"),
                 Map.of("some.weight", Tensor.fromFloats(new float[] {1, 2, 3, 4}, 2, 2)), Map.of());
         TorchZipWriter.writeRaw(checkpoints.resolve("evil.ckpt"), new TorchZipWriter.Pickle().op(0x80).op(2)
-                .global("posix", "system").str("touch " + base.resolve("pwned")).op(0x85).op('R').op('.').bytes());
-        Files.createDirectories(base.resolve("models/vae"));
-        SafetensorsWriter.write(base.resolve("models/vae/not_a_vae.safetensors"),
+                .global("posix", "system").str("touch " + folder.resolve("pwned")).op(0x85).op('R').op('.').bytes());
+        Files.createDirectories(folder.resolve("models/vae"));
+        SafetensorsWriter.write(folder.resolve("models/vae/not_a_vae.safetensors"),
                 Map.of("model.diffusion_model.input_blocks.0.0.weight", Tensor.fromFloats(new float[] {1}, 1)), Map.of());
-        server = TestServer.start(TestServer.config(base));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
     }
 
     /** Loader, two text encodes, inpaint conditioning and the VAE down to a saved 64x64 image. */
@@ -66,10 +64,8 @@ class ModelNodesOverHttpTest {
             """.formatted(checkpoint);
     }
 
-    private static JsonNode run(String prompt) throws Exception {
-        var response = server.post("/prompt", "{\"prompt\": " + prompt + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return server.waitForHistory(TestServer.json(response).get("prompt_id").asText(), 300_000);
+    private static JsonNode run(String prompt) {
+        return server.run(prompt);
     }
 
     @Test
@@ -80,14 +76,14 @@ class ModelNodesOverHttpTest {
         BufferedImage decoded = ImageIO.read(base.resolve("output").resolve(image.get("filename").asText()).toFile());
         assertThat(decoded.getWidth()).isEqualTo(64);
         assertThat(decoded.getHeight()).isEqualTo(64);
-        assertThat(server.app().models().loaded()).extracting(info -> info.key().split(":")[0])
+        assertThat(server.http().app().models().loaded()).extracting(info -> info.key().split(":")[0])
                 .contains("CLIP", "VAE");
 
-        var free = server.post("/free", "{\"unload_models\": true}");
+        var free = server.http().post("/free", "{\"unload_models\": true}");
         assertThat(free.statusCode()).isEqualTo(200);
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!server.app().models().loaded().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertThat(server.app().models().loaded()).isEmpty();
+        while (!server.http().app().models().loaded().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(server.http().app().models().loaded()).isEmpty();
         // The cached loader output still works after /free: its handles load the weights again.
         JsonNode again = run(workflow(TestCheckpoints.SD15_NAME).replace("a (glass:1.2) bottle", "another prompt"));
         assertThat(again.get("status").get("status_str").asText()).isEqualTo("success");
@@ -112,20 +108,14 @@ class ModelNodesOverHttpTest {
 
     @Test
     void aModelNameOutsideTheFolderIsRefusedByValidation() {
-        var response = server.post("/prompt", "{\"prompt\": " + workflow("../../etc/passwd") + "}");
+        var response = server.http().post("/prompt", "{\"prompt\": " + workflow("../../etc/passwd") + "}");
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode errors = TestServer.json(response).get("node_errors").get("1").get("errors").get(0);
         assertThat(errors.get("type").asText()).isEqualTo("value_not_in_list");
     }
 
     private static void assertNodeError(String prompt, String node, String messagePart) throws Exception {
-        JsonNode entry = run(prompt);
-        assertThat(entry.get("status").get("status_str").asText()).isEqualTo("error");
-        JsonNode error = null;
-        for (JsonNode m : entry.get("status").get("messages")) {
-            if (m.get(0).asText().equals("execution_error")) error = m.get(1);
-        }
-        assertThat(error).as(entry.toString()).isNotNull();
+        JsonNode error = ModelFolderServer.executionError(run(prompt));
         assertThat(error.get("node_id").asText()).isEqualTo(node);
         assertThat(error.get("exception_message").asText()).contains(messagePart);
         assertThat(Json.write(error)).doesNotContain(base.toString());

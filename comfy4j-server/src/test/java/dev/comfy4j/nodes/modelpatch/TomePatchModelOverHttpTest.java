@@ -3,13 +3,10 @@ package dev.comfy4j.nodes.modelpatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.comfy4j.nodes.model.ModelFolder;
+import dev.comfy4j.support.ModelFolderServer;
 import dev.comfy4j.support.TestCheckpoints;
-import dev.comfy4j.support.TestServer;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,17 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TomePatchModelOverHttpTest {
     @TempDir static Path base;
-    private static TestServer server;
+    @AutoClose private static ModelFolderServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        ModelFolder.layOut(base);
-        server = TestServer.start(TestServer.config(base));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
+        server = ModelFolderServer.start(base);
     }
 
     private static String workflow(String ratio, long seed) {
@@ -52,17 +43,12 @@ class TomePatchModelOverHttpTest {
             """.formatted(node, TestCheckpoints.SD15_NAME, model, seed);
     }
 
-    private static JsonNode run(String prompt) throws Exception {
-        var response = server.post("/prompt", "{\"prompt\": " + prompt + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return server.waitForHistory(TestServer.json(response).get("prompt_id").asText(), 300_000);
+    private static JsonNode run(String prompt) {
+        return server.run(prompt);
     }
 
     private static int[] pixels(JsonNode entry) throws Exception {
-        assertThat(entry.get("status").get("status_str").asText()).as(entry.toString()).isEqualTo("success");
-        JsonNode image = entry.get("outputs").get("7").get("images").get(0);
-        BufferedImage decoded = ImageIO.read(base.resolve("output").resolve(image.get("filename").asText()).toFile());
-        return decoded.getRGB(0, 0, decoded.getWidth(), decoded.getHeight(), null, 0, decoded.getWidth());
+        return server.pixels(entry, "7");
     }
 
     @Test

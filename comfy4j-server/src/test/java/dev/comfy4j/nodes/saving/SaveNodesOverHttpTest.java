@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfy4j.model.ModelFiles;
 import dev.comfy4j.model.StateDict;
-import dev.comfy4j.nodes.model.ModelFolder;
+import dev.comfy4j.support.ModelFolderServer;
 import dev.comfy4j.support.TestCheckpoints;
-import dev.comfy4j.support.TestServer;
 import dev.comfy4j.tensor.TensorScope;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,17 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SaveNodesOverHttpTest {
     @TempDir static Path base;
     @TempDir static Path quietBase;
-    private static TestServer server;
+    @AutoClose private static ModelFolderServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        ModelFolder.layOut(base);
-        server = TestServer.start(TestServer.config(base));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
+        server = ModelFolderServer.start(base);
     }
 
     private static String graph(String checkpoint, String imagePrefix, String extraNodes) {
@@ -55,17 +46,13 @@ class SaveNodesOverHttpTest {
             """.formatted(checkpoint, imagePrefix, extraNodes);
     }
 
-    private static JsonNode run(TestServer on, String prompt) throws Exception {
-        var response = on.post("/prompt", "{\"prompt\": " + prompt + ", \"extra_data\": {\"extra_pnginfo\": {\"workflow\": {\"id\": \"w1\"}}}}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return on.waitForHistory(TestServer.json(response).get("prompt_id").asText(), 600_000);
+    /** Runs {@code prompt} on {@code on} with a workflow in its extra data, as the frontend posts it. */
+    private static JsonNode run(ModelFolderServer on, String prompt) {
+        return on.submit("{\"prompt\": " + prompt + ", \"extra_data\": {\"extra_pnginfo\": {\"workflow\": {\"id\": \"w1\"}}}}");
     }
 
-    private static int[] pixels(Path root, JsonNode entry) throws Exception {
-        assertThat(entry.get("status").get("status_str").asText()).as(entry.toString()).isEqualTo("success");
-        JsonNode image = entry.get("outputs").get("7").get("images").get(0);
-        BufferedImage decoded = ImageIO.read(root.resolve("output").resolve(image.get("filename").asText()).toFile());
-        return decoded.getRGB(0, 0, decoded.getWidth(), decoded.getHeight(), null, 0, decoded.getWidth());
+    private static int[] pixels(JsonNode entry) throws Exception {
+        return server.pixels(entry, "7");
     }
 
     @Test
@@ -73,7 +60,7 @@ class SaveNodesOverHttpTest {
         String save = """
             , "8": {"class_type": "CheckpointSave", "inputs": {"model": ["1", 0], "clip": ["1", 1], "vae": ["1", 2],
                     "filename_prefix": "checkpoints/roundtrip"}}""";
-        int[] before = pixels(base, run(server, graph(TestCheckpoints.SD15_NAME, "before", save)));
+        int[] before = pixels(run(server, graph(TestCheckpoints.SD15_NAME, "before", save)));
         Path saved = base.resolve("output/checkpoints/roundtrip_00001_.safetensors");
         try (StateDict file = ModelFiles.loadStateDict(saved); StateDict original = ModelFiles.loadStateDict(TestCheckpoints.requireSd15())) {
             TreeSet<String> expected = new TreeSet<>();
@@ -95,7 +82,7 @@ class SaveNodesOverHttpTest {
                     .contains("\"filename_prefix\": \"checkpoints/roundtrip\"");
         }
         Files.move(saved, base.resolve("models/checkpoints/roundtrip.safetensors"));
-        int[] after = pixels(base, run(server, graph("roundtrip.safetensors", "after", "")));
+        int[] after = pixels(run(server, graph("roundtrip.safetensors", "after", "")));
         assertThat(after).isEqualTo(before);
     }
 
@@ -109,8 +96,8 @@ class SaveNodesOverHttpTest {
         try (StateDict file = ModelFiles.loadStateDict(base.resolve("output/vae/meta_00001_.safetensors"))) {
             assertThat(file.metadata()).containsOnlyKeys("prompt", "workflow");
         }
-        ModelFolder.layOut(quietBase);
-        try (TestServer quiet = TestServer.start(TestServer.config(quietBase).toBuilder().disableMetadata(true).build())) {
+        try (ModelFolderServer quiet = ModelFolderServer.start(quietBase, ModelFolderServer.FolderFiles.NONE,
+                config -> config.toBuilder().disableMetadata(true).build())) {
             assertThat(run(quiet, save).get("status").get("status_str").asText()).isEqualTo("success");
         }
         try (StateDict file = ModelFiles.loadStateDict(quietBase.resolve("output/vae/meta_00001_.safetensors"))) {
@@ -125,13 +112,7 @@ class SaveNodesOverHttpTest {
             {"1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "%s"}},
              "8": {"class_type": "ModelSave", "inputs": {"model": ["1", 0], "filename_prefix": "../../outside/model"}}}
             """.formatted(TestCheckpoints.SD15_NAME);
-        JsonNode entry = run(server, prompt);
-        assertThat(entry.get("status").get("status_str").asText()).isEqualTo("error");
-        JsonNode error = null;
-        for (JsonNode m : entry.get("status").get("messages")) {
-            if (m.get(0).asText().equals("execution_error")) error = m.get(1);
-        }
-        assertThat(error).as(entry.toString()).isNotNull();
+        JsonNode error = ModelFolderServer.executionError(run(server, prompt));
         assertThat(error.get("node_id").asText()).isEqualTo("8");
         assertThat(error.get("node_type").asText()).isEqualTo("ModelSave");
         assertThat(error.get("exception_type").asText()).isEqualTo("Exception");

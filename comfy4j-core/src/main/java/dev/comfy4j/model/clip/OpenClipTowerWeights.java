@@ -8,32 +8,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The weights of an OpenCLIP ViT-bigG text tower (SDXL's CLIP-G) under the names ComfyUI's model gives
- * them ({@value #PREFIX}{@code text_model.*} and {@value #PREFIX}{@code text_projection.weight}), read
- * from either layout a file may use:
+ * The weights of an OpenCLIP text tower (SDXL's ViT-bigG, CLIP-G; SD2.x's ViT-H) under the names ComfyUI's
+ * model gives them ({@code NAMES + "text_model.*"} and {@code NAMES + "text_projection.weight"}, where NAMES is
+ * {@value #CLIP_G_PREFIX} for CLIP-G and {@code clip_h.transformer.} for ViT-H), read from either layout a file
+ * may use:
  *
  * <ul>
  *   <li>open_clip ({@code transformer.resblocks.N.*}, {@code text_projection}: SDXL checkpoints under
- *       {@code conditioner.embedders.1.model.}, open_clip exports), renamed as ComfyUI's
- *       {@code clip_text_transformers_convert} does: the fused {@code attn.in_proj_*} split into q, k and v,
- *       {@code text_projection} transposed into a linear weight;</li>
+ *       {@code conditioner.embedders.1.model.}, SD2.x checkpoints under {@code cond_stage_model.model.}, open_clip
+ *       exports), renamed as ComfyUI's {@code clip_text_transformers_convert} does: the fused {@code attn.in_proj_*}
+ *       split into q, k and v, {@code text_projection} transposed into a linear weight;</li>
  *   <li>Hugging Face {@code CLIPTextModelWithProjection} ({@code text_model.*}, {@code text_projection.weight}:
  *       {@code clip_g.safetensors}, diffusers' {@code text_encoder_2}); a bare {@code text_projection} is an old
  *       CLIPSave file's, transposed as ComfyUI's loader does.</li>
  * </ul>
  *
- * Every tensor is the file's or a view of it (slices, transposes): nothing is copied. SD2.x's OpenCLIP
- * ViT-H goes through the same view under its own names ({@link #view(StateDict, String, String)}).
+ * Every tensor is the file's or a view of it (slices, transposes): nothing is copied.
  */
-public final class ClipGWeights {
-    /** Where ComfyUI's SDXL model keeps CLIP-G, and the prefix of the names this view gives. */
-    public static final String PREFIX = "clip_g.transformer.";
+public final class OpenClipTowerWeights {
+    /** Where ComfyUI's SDXL model keeps CLIP-G, and the prefix of the names {@link #clipG} gives. */
+    public static final String CLIP_G_PREFIX = "clip_g.transformer.";
     private static final String OPEN_CLIP_PROBE = "transformer.resblocks.0.ln_1.weight";
     private static final String HF_PROBE = "text_model.encoder.layers.0.layer_norm1.weight";
     /** ComfyUI's {@code detect_te_model}: a 31st layer makes a CLIP-G. */
     private static final String BIG_G_PROBE = "text_model.encoder.layers.30.mlp.fc1.weight";
 
-    private ClipGWeights() {}
+    private OpenClipTowerWeights() {}
 
     /** Whether the keys under {@code prefix} of {@code sd} are an OpenCLIP ViT-bigG text tower in either layout. */
     public static boolean isClipG(StateDict sd, String prefix) {
@@ -46,14 +46,15 @@ public final class ClipGWeights {
         return sd.contains(prefix + OPEN_CLIP_PROBE);
     }
 
-    /** The view; the caller closes it (that frees only the views it made) and keeps {@code file} open meanwhile. */
-    public static StateDict view(StateDict file, String prefix) {
-        return view(file, prefix, PREFIX);
+    /** The view of SDXL's CLIP-G under {@value #CLIP_G_PREFIX}, as {@link #view(StateDict, String, String)}. */
+    public static StateDict clipG(StateDict file, String prefix) {
+        return view(file, prefix, CLIP_G_PREFIX);
     }
 
     /**
-     * The same view of any OpenCLIP text tower under the names {@code names + "text_model.*"} and
-     * {@code names + "text_projection.weight"}: SD2.x's ViT-H is {@code clip_h.transformer.} in ComfyUI.
+     * The view of the tower under {@code prefix} of {@code file} under the names {@code names + "text_model.*"} and
+     * {@code names + "text_projection.weight"} (SD2.x's ViT-H is {@code clip_h.transformer.} in ComfyUI). The caller
+     * closes it (that frees only the views it made) and keeps {@code file} open meanwhile.
      */
     public static StateDict view(StateDict file, String prefix, String names) {
         Map<String, Tensor> named = new LinkedHashMap<>();
