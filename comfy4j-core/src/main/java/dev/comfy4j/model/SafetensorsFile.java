@@ -91,6 +91,18 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /**
+     * Drops this process's mapped pages under {@code tensor} when its data lies in this file's mapping (a
+     * zero-copy tensor of this file); they stay in the page cache. Anything else is left alone.
+     */
+    boolean releasePages(Tensor tensor) {
+        if (tensor.device().isCuda() || !tensor.isContiguous() || tensor.nbytes() == 0) return false;
+        long start = tensor.dataAddress() - mapping.address();
+        if (start < 0 || start + tensor.nbytes() > mapping.byteSize()) return false;
+        mapping.asSlice(start, tensor.nbytes()).unload();
+        return true;
+    }
+
+    /**
      * A zero-copy CPU tensor over the mapping. Its data may be unaligned when a writer did not pad the
      * header; libtorch's CPU kernels read unaligned data correctly. Owned like any tensor (scope or caller).
      */

@@ -21,20 +21,23 @@ public final class StateDict implements AutoCloseable {
     private final boolean ownsTensors;
     /** Where a {@link #recording} view notes the keys {@link #get} hands out; null otherwise. */
     private final Set<String> reads;
+    /** The mapped files the tensors (of this state dict or of the base of this view) may point into. */
+    private final List<SafetensorsFile> mappedFiles;
     private boolean closed;
 
     StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing) {
-        this(tensors, metadata, backing, true);
+        this(tensors, metadata, backing, true, null,
+                backing.stream().filter(SafetensorsFile.class::isInstance).map(SafetensorsFile.class::cast).toList());
+    }
+
+    private StateDict(Map<String, Tensor> tensors, StateDict base, List<AutoCloseable> owned) {
+        this(tensors, base.metadata, owned, false, null, base.mappedFiles);
     }
 
     private StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing,
-                      boolean ownsTensors) {
-        this(tensors, metadata, backing, ownsTensors, null);
-    }
-
-    private StateDict(Map<String, Tensor> tensors, Map<String, String> metadata, List<AutoCloseable> backing,
-                      boolean ownsTensors, Set<String> reads) {
+                      boolean ownsTensors, Set<String> reads, List<SafetensorsFile> mappedFiles) {
         this.reads = reads;
+        this.mappedFiles = mappedFiles;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Map.copyOf(metadata);
         this.backing = List.copyOf(backing);
@@ -55,7 +58,7 @@ public final class StateDict implements AutoCloseable {
             merged.put(e.getKey(), e.getValue().escapeScope());
             owned.add(e.getValue());
         }
-        return new StateDict(merged, base.metadata, owned, false);
+        return new StateDict(merged, base, owned);
     }
 
     /**
@@ -69,7 +72,7 @@ public final class StateDict implements AutoCloseable {
             if (t == null) throw new IllegalArgumentException("no weight '" + e.getValue() + "' to rename");
             view.put(e.getKey(), t);
         }
-        return new StateDict(view, base.metadata, List.of(), false);
+        return new StateDict(view, base, List.of());
     }
 
     /**
@@ -77,7 +80,7 @@ public final class StateDict implements AutoCloseable {
      * nothing, so code that closes the views it is given can be given the base itself this way.
      */
     public static StateDict borrowed(StateDict base) {
-        return new StateDict(base.tensors, base.metadata, List.of(), false);
+        return new StateDict(base.tensors, base, List.of());
     }
 
     /**
@@ -85,7 +88,7 @@ public final class StateDict implements AutoCloseable {
      * model built from it used, to find a file's unused ("unexpected") keys. It owns nothing.
      */
     public static StateDict recording(StateDict base, Set<String> reads) {
-        return new StateDict(base.tensors, base.metadata, List.of(), false, reads);
+        return new StateDict(base.tensors, base.metadata, List.of(), false, reads, base.mappedFiles);
     }
 
     /**
@@ -95,7 +98,20 @@ public final class StateDict implements AutoCloseable {
      */
     public static StateDict view(StateDict base, Map<String, Tensor> tensors, List<Tensor> owned) {
         for (Tensor t : owned) t.escapeScope();
-        return new StateDict(tensors, base.metadata, List.<AutoCloseable>copyOf(owned), false);
+        return new StateDict(tensors, base, List.<AutoCloseable>copyOf(owned));
+    }
+
+    /**
+     * Drops the memory-mapped file pages under {@code tensor} (a zero-copy tensor of this state dict's file)
+     * from this process's resident memory, once a model has made its own copy of it: the pages stay in the
+     * page cache and are read again only if the tensor is. Any other tensor (a copy, a LoRA-patched
+     * weight, one read from a pickle) is left alone. Returns whether pages were released.
+     */
+    public boolean releasePages(Tensor tensor) {
+        for (SafetensorsFile file : mappedFiles) {
+            if (file.releasePages(tensor)) return true;
+        }
+        return false;
     }
 
     public Set<String> keys() {

@@ -46,17 +46,20 @@ public final class SdxlBench {
         System.out.printf("load average before: %s%n", BenchProcess.loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
         DType compute = DType.valueOf(System.getProperty("compute", "F32"));
+        DType vaeCompute = DType.valueOf(System.getProperty("vae", "F32"));
+        // As ModelHandle chooses: float32 widens the mapped fp16 weights per call, bfloat16 keeps a copy made at load.
+        WeightStorage storage = compute == DType.F32 ? WeightStorage.CAST_PER_CALL : WeightStorage.COPY;
         System.out.printf("libtorch %s, %s, %d threads, UNet weights %s, compute %s%n", TorchRuntime.version(), s.device(), s.threads(),
-                WeightStorage.CAST_PER_CALL, compute);
+                storage, compute);
 
         long t0 = System.nanoTime();
         try (StateDict sd = ModelFiles.loadStateDict(TestCheckpoints.sdxlLocation())) {
             ModelArchitecture arch = ArchitectureDetector.detect(sd);
             try (DiffusionModel model = new DiffusionModel(
-                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), AttentionHeads.forConfig(arch.unet()), WeightStorage.CAST_PER_CALL,
+                    UNetModel.load(sd, arch.unetPrefix(), arch.unet(), AttentionHeads.forConfig(arch.unet()), storage,
                             compute, Device.CPU),
                     ModelSamplingDiscrete.of(arch.prediction()), arch.family());
-                    Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, arch.vaePrefix()));
+                    Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, arch.vaePrefix(), AutoencoderKL.Options.computingIn(vaeCompute)));
                     TorchGenerator g = TorchGenerator.cpu(42);
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("checkpoint loaded (map, detect %s, UNet and VAE built) in %.2f s, RSS %d MB%n",

@@ -26,14 +26,14 @@ import java.util.Arrays;
  * UNet call of batch 2, as a KSampler step runs it. Prints each call's time, the median, the peak RSS
  * (VmHWM) and the load average before and after.
  *
- * <p>Usage: UnetBench [storage FLOAT32_COPY|CAST_PER_CALL] [threads] [calls] [checkpoint]; the checkpoint
+ * <p>Usage: UnetBench [storage COPY|CAST_PER_CALL] [threads] [calls] [checkpoint]; the checkpoint
  * defaults to the random SD1.5 file of the numeric goldens; {@code -Dcompute=BF16} computes in bfloat16.
  */
 public final class UnetBench {
     private UnetBench() {}
 
     public static void main(String[] args) throws Exception {
-        WeightStorage storage = args.length > 0 ? WeightStorage.valueOf(args[0]) : WeightStorage.FLOAT32_COPY;
+        WeightStorage storage = args.length > 0 ? WeightStorage.valueOf(args[0]) : WeightStorage.COPY;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();

@@ -2,6 +2,7 @@ package dev.comfy4j.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Tensor;
@@ -90,6 +91,37 @@ class SafetensorsTest {
                 assertThat(w.toFloatArray()).containsExactly(1, 5, 3, 4);
             }
         }
+    }
+
+    @Test
+    void releasedPagesLeaveTheProcessAndComeBackWhenReadAgain() throws Exception {
+        Path file = dir.resolve("pages.safetensors");
+        long values = 16L << 20; // 64 MB of float32
+        try (TensorScope ignored = TensorScope.open()) {
+            SafetensorsWriter.write(file, Map.of("w", Tensor.arange(0, values, 1, DType.F32)), Map.of());
+        }
+        try (StateDict sd = ModelFiles.loadStateDict(file); TensorScope ignored = TensorScope.open()) {
+            Tensor w = sd.get("w");
+            double sum = w.sum().item();
+            long resident = rssFileKb();
+            assertThat(sd.releasePages(w)).isTrue();
+            long released = resident - rssFileKb();
+            assertThat(released).as("file-backed RSS released, KB").isGreaterThan(48L << 10);
+            assertThat(w.sum().item()).as("the same values, read again from the page cache").isCloseTo(sum, withPercentage(1e-4));
+
+            Tensor copy = w.mul(2);
+            assertThat(sd.releasePages(copy)).as("a tensor outside the mapping is left alone").isFalse();
+            assertThat(StateDict.borrowed(sd).releasePages(w)).as("a view releases its base's pages").isTrue();
+            assertThat(copy.sum().item()).isCloseTo(2 * sum, withPercentage(1e-4));
+        }
+    }
+
+    /** RssFile of /proc/self/status: resident pages of mapped files. */
+    private static long rssFileKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("RssFile:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        throw new AssertionError("no RssFile in /proc/self/status");
     }
 
     @Test

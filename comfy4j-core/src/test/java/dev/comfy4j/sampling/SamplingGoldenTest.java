@@ -56,7 +56,7 @@ class SamplingGoldenTest {
         clip = SafetensorsFile.open(clipFile);
         checkpoint = ModelFiles.loadStateDict(path);
         ModelArchitecture arch = ArchitectureDetector.detect(checkpoint);
-        UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.FLOAT32_COPY, Device.CPU);
+        UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.COPY, Device.CPU);
         model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()), arch.family());
         vae = new Vae(AutoencoderKL.fromStateDict(checkpoint, AutoencoderKL.CHECKPOINT_PREFIX));
     }

@@ -13,6 +13,7 @@ import dev.comfy4j.model.unet.DiffusionModel;
 import dev.comfy4j.model.unet.ModelSamplingDiscrete;
 import dev.comfy4j.model.unet.UNetModel;
 import dev.comfy4j.model.unet.WeightStorage;
+import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,17 +61,25 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     }
 
     /**
-     * The file's fp16 weights stay memory-mapped and each layer widens its own to fp32 when it runs (the
-     * same numbers as ComfyUI's fp32 copy): loads in about a second and keeps the SD1.5 workflow near
-     * 2.3 GB, where a copy made once needs 5 GB and a long load (bench/README.md, "UNet").
+     * In float32 the file's fp16 weights stay memory-mapped and each layer widens its own when it runs (the
+     * same numbers as ComfyUI's fp32 copy): loads in about a second and keeps the SD1.5 workflow near 2.8 GB,
+     * where a float32 copy needs 3.4 GB more. In bfloat16 a copy made at load costs no more memory than the
+     * mapped fp16 pages it replaces (they are released) and saves converting every weight on every call,
+     * which dominates small latents (bench/README.md, "bfloat16").
      */
-    private static final WeightStorage STORAGE = WeightStorage.CAST_PER_CALL;
+    private WeightStorage storage() {
+        return manager.precision().unet() == DType.F32 ? WeightStorage.CAST_PER_CALL : WeightStorage.COPY;
+    }
 
     /** The loaded diffusion model, for the duration of one computation (a sampler run). */
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
-        return ComponentLoads.acquire(manager, "MODEL", file, prefix, STORAGE == WeightStorage.FLOAT32_COPY ? 2.0 : 1.0,
+        WeightStorage storage = storage();
+        DType dtype = manager.precision().unet();
+        // What loading needs beyond the file's pages: a float32 copy doubles the fp16 weights, a bfloat16 one replaces them.
+        double sizeFactor = storage == WeightStorage.COPY && dtype == DType.F32 ? 2.0 : 1.0;
+        return ComponentLoads.acquire(manager, "MODEL", file, prefix, sizeFactor,
                 this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(),
-                        AttentionHeads.forConfig(architecture.unet()), STORAGE, manager.precision().unet(), device.get()),
+                        AttentionHeads.forConfig(architecture.unet()), storage, dtype, device.get()),
                         ModelSamplingDiscrete.of(architecture.prediction()), architecture.family()));
     }
 

@@ -10,9 +10,8 @@ import java.util.List;
 
 /**
  * Takes a model's weights out of a state dict under a key prefix, in the chosen {@link WeightStorage}.
- * Copies it makes belong to the model and are closed by {@link #close()}; zero-copy views (float32
- * weights, or any weight under {@link WeightStorage#CAST_PER_CALL}) stay owned by the state dict, which
- * must therefore stay open while the model is used.
+ * Copies it makes (at a weight's first use) belong to the model and are closed by {@link #close()};
+ * zero-copy views stay owned by the state dict, which must therefore stay open while the model is used.
  */
 final class WeightLoader implements AutoCloseable {
     private final StateDict stateDict;
@@ -21,7 +20,8 @@ final class WeightLoader implements AutoCloseable {
     private final Device device;
     private final DType computeDtype;
     private final List<Tensor> owned = new ArrayList<>();
-    private long ownedBytes;
+    private long plannedBytes;
+    private boolean closed;
     private final String component;
 
     WeightLoader(StateDict stateDict, String prefix, WeightStorage storage, Device device) {
@@ -68,28 +68,36 @@ final class WeightLoader implements AutoCloseable {
         if (!t.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("the " + component + " weight '" + prefix + name + "' is " + t.dtype() + ", not a float type");
         }
-        if (t.dtype() == computeDtype && t.device().equals(device)) return new Param(t, computeDtype, device, false);
-        if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, computeDtype, device, true);
-        // A copy the model owns: converted to the compute dtype (and moved to the device) once.
-        Tensor copy = t.to(device, computeDtype).escapeScope();
+        if (t.dtype() == computeDtype && t.device().equals(device)) return new Param(t, computeDtype, device, Param.Use.AS_STORED, this);
+        if (storage == WeightStorage.CAST_PER_CALL && !device.isCuda()) return new Param(t, computeDtype, device, Param.Use.CAST_ON_USE, this);
+        // A copy the model owns, converted to the compute dtype (and moved to the device) by the first call that
+        // uses it: loading stays a matter of mapping the file (an SDXL UNet's 2.6 G weights take seconds to convert).
+        plannedBytes += t.numel() * computeDtype.byteSize();
+        return new Param(t, computeDtype, device, Param.Use.COPY_ON_FIRST_USE, this);
+    }
+
+    /** {@code stored} converted to the compute dtype on the device, owned by this loader; the file's pages under it released. */
+    synchronized Tensor copyOf(Tensor stored) {
+        if (closed) throw new IllegalStateException("the " + component + " is closed");
+        Tensor copy = stored.to(device, computeDtype).escapeScope();
+        stateDict.releasePages(stored); // the copy replaces the file's pages, which would otherwise stay resident too
         owned.add(copy);
-        ownedBytes += copy.nbytes();
-        return new Param(copy, computeDtype, device, false);
+        return copy;
     }
 
     DType computeDtype() {
         return computeDtype;
     }
 
-    /** Bytes of the copies this loader made. */
-    long ownedBytes() {
-        return ownedBytes;
+    /** Bytes of the copies this loader holds, or will hold once every weight has been used. */
+    synchronized long ownedBytes() {
+        return closed ? 0 : plannedBytes;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (Tensor t : owned) t.close();
         owned.clear();
-        ownedBytes = 0;
     }
 }

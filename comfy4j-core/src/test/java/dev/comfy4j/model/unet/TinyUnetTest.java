@@ -150,7 +150,7 @@ class TinyUnetTest {
             Tensor context = randn(6, 1, 77, 32);
             float[] copy;
             try (UNetModel unet = UNetModel.load(m.stateDict(), "model.diffusion_model.", m.architecture().unet(),
-                    WeightStorage.FLOAT32_COPY, Device.CPU)) {
+                    WeightStorage.COPY, Device.CPU)) {
                 assertThat(unet.byteSize()).isGreaterThan(0);
                 copy = unet.forward(x, t, context).toFloatArray();
             }
@@ -241,7 +241,7 @@ class TinyUnetTest {
             assertThatThrownBy(() -> unet.forward(Tensor.zeros(DType.F32, 1, 4, 8, 8), t, Tensor.zeros(DType.F32, 1, 77, 768)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[1, L, 32]");
             assertThatThrownBy(() -> UNetModel.load(m.stateDict(), "wrong.prefix.", m.architecture().unet(),
-                    WeightStorage.FLOAT32_COPY, Device.CPU))
+                    WeightStorage.COPY, Device.CPU))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrong.prefix.time_embed.0.weight");
             // Latents whose sides are not multiples of 8 line up with their skip connections.
             Tensor odd = unet.forward(Tensor.zeros(DType.F32, 1, 4, 13, 10), t, Tensor.zeros(DType.F32, 1, 77, 32));

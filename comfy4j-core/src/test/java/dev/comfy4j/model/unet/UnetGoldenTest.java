@@ -51,7 +51,7 @@ class UnetGoldenTest {
         ModelArchitecture arch = ArchitectureDetector.detect(checkpoint);
         assertThat(arch.family()).isEqualTo(ModelFamily.SD1);
         assertThat(arch.prediction()).isEqualTo(Prediction.EPS);
-        UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.FLOAT32_COPY, Device.CPU);
+        UNetModel unet = UNetModel.load(checkpoint, arch.unetPrefix(), arch.unet(), WeightStorage.COPY, Device.CPU);
         model = new DiffusionModel(unet, ModelSamplingDiscrete.of(arch.prediction()), arch.family());
     }
 
