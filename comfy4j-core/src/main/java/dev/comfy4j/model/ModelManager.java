@@ -156,6 +156,17 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases the mapped file pages of every model no lease is using ({@link LoadedModel#releaseMappedPages}):
+     * what a large computation (a VAE decode at 1024x1024) does first, so that the idle UNet's pages do not add
+     * to its peak. The models stay loaded.
+     */
+    public synchronized void releaseIdleMappedPages() {
+        for (Entry e : entries.values()) {
+            if (e.leases == 0) e.model.releaseMappedPages();
+        }
+    }
+
     /** A checkpoint's state dict, keyed by its absolute path. */
     public Lease<LoadedStateDict> checkpoint(Path path) throws Exception {
         Path abs = path.toAbsolutePath().normalize();

@@ -38,6 +38,23 @@ class ModelManagerTest {
         public void close() {
             log.add("closed " + name);
         }
+
+        @Override
+        public void releaseMappedPages() {
+            log.add("released pages of " + name);
+        }
+    }
+
+    @Test
+    void releasingMappedPagesSkipsModelsInUseAndUnloadsNothing() throws Exception {
+        List<String> log = new ArrayList<>();
+        ModelManager m = new ModelManager(0, Long.MAX_VALUE, () -> Long.MAX_VALUE);
+        m.acquire("idle", 100, () -> new Fake("idle", 100, log)).close();
+        try (var busy = m.acquire("busy", 100, () -> new Fake("busy", 100, log))) {
+            m.releaseIdleMappedPages();
+            assertThat(log).containsExactly("released pages of idle");
+        }
+        assertThat(m.loaded()).hasSize(2);
     }
 
     @Test

@@ -116,7 +116,9 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
             Clip clip = family == ModelFamily.SD2 ? Sd2TextEncoder.encoder(tok, lease.model().get())
                     : new Clip(tok, lease.model().get());
             if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
-            return clip.encode(text);
+            ClipOutput out = clip.encode(text);
+            lease.model().releaseMappedPages(); // used once per prompt: its pages need not stay resident while sampling
+            return out;
         }
     }
 
@@ -144,13 +146,18 @@ public record ClipHandle(ModelManager manager, Path file, String prefix, ModelFa
             try (var g = acquireClipG()) {
                 Clip clip = Clip.sdxlEncoder(tok.g(), g.model().get());
                 if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
-                return clip.encodeFromTokens(tokens.g());
+                ClipOutput out = clip.encodeFromTokens(tokens.g());
+                g.model().releaseMappedPages();
+                return out;
             }
         }
         try (var l = acquire(); var g = acquireClipG()) {
             SdxlClip clip = new SdxlClip(tok, l.model().get(), g.model().get());
             if (lastLayer != null) clip = clip.withLastLayer(lastLayer);
-            return clip.encodeFromTokens(tokens);
+            ClipOutput out = clip.encodeFromTokens(tokens);
+            l.model().releaseMappedPages();
+            g.model().releaseMappedPages();
+            return out;
         }
     }
 

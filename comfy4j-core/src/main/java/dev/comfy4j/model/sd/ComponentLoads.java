@@ -81,7 +81,12 @@ final class ComponentLoads {
                 if (overlay != null) owned.add(overlay);
                 if (view != null) owned.add(view);
                 owned.add(weights);
-                return new LoadedComponent<>(component, bytes, owned.toArray(AutoCloseable[]::new));
+                StateDict built = sd;
+                String own = ownKeys;
+                Runnable pageRelease = () -> built.tensors().forEach((name, t) -> {
+                    if (name.startsWith(own)) built.releasePages(t);
+                });
+                return new LoadedComponent<>(component, bytes, pageRelease, owned.toArray(AutoCloseable[]::new));
             } catch (Exception | Error e) {
                 if (overlay != null) overlay.close();
                 if (view != null) view.close();

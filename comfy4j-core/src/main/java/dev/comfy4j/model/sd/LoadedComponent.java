@@ -10,13 +10,30 @@ import dev.comfy4j.model.LoadedModel;
 public final class LoadedComponent<T extends AutoCloseable> implements LoadedModel {
     private final T component;
     private final long bytes;
+    private final Runnable pageRelease;
     private final AutoCloseable[] alsoOwned;
 
     /** {@code alsoOwned} (such as the weights file the component maps) close after the component. */
     public LoadedComponent(T component, long bytes, AutoCloseable... alsoOwned) {
+        this(component, bytes, () -> {}, alsoOwned);
+    }
+
+    /** As {@link #LoadedComponent(AutoCloseable, long, AutoCloseable...)}; {@code pageRelease} does {@link #releaseMappedPages}. */
+    LoadedComponent(T component, long bytes, Runnable pageRelease, AutoCloseable... alsoOwned) {
         this.component = component;
         this.bytes = bytes;
+        this.pageRelease = pageRelease;
         this.alsoOwned = alsoOwned;
+    }
+
+    /**
+     * Drops the memory-mapped file pages of the weights the component uses in place from the process's
+     * resident memory (they stay in the page cache; the next use reads them back). For components used once
+     * per prompt, such as the text encoders, so their pages do not stay resident while the UNet and the VAE run.
+     */
+    @Override
+    public void releaseMappedPages() {
+        pageRelease.run();
     }
 
     public T get() {

@@ -41,6 +41,11 @@ public final class Vae implements AutoCloseable {
     /** As {@link #OWN_DECODE_BYTES_PER_PIXEL} for encoding, per input pixel: four 128-channel float32 activations at full size. */
     static final long OWN_ENCODE_BYTES_PER_PIXEL = 4L * 128 * 4;
 
+    /** The activation bytes a float32 decode to {@code pixels} output pixels needs, by this class's estimate. */
+    public static long decodeBytesEstimate(long pixels) {
+        return OWN_DECODE_BYTES_PER_PIXEL * pixels;
+    }
+
     /** Told as tiles finish: ComfyUI's progress bar of the tiled paths. */
     @FunctionalInterface
     public interface Progress {

@@ -26,6 +26,7 @@ public final class VAEDecode implements Node {
     @Override
     public NodeResult execute(NodeInputs in, NodeContext context) throws Exception {
         var samples = Latent.from(in.get("samples"), "samples").samples();
+        if (samples.dim() == 4) VaeNodes.makeRoomForDecode(in.get("vae"), samples.size(2) * samples.size(3) * 64);
         return NodeResult.of(VaeNodes.run(in.get("vae"), vae -> vae.decode(samples)));
     }
 }

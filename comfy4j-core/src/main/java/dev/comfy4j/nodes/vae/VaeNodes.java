@@ -27,6 +27,18 @@ final class VaeNodes {
         throw PyError.typeError("vae must be a VAE, not " + value.getClass().getSimpleName());
     }
 
+    /** Activations above which a VAE computation first releases the idle models' mapped pages (a 512x512 float32 decode needs 1 GiB). */
+    static final long LARGE_WORK_BYTES = 1L << 30;
+
+    /**
+     * Before decoding {@code pixels} output pixels: when that needs more than {@link #LARGE_WORK_BYTES} of
+     * activations (estimated as in {@link Vae}), the idle models' mapped weight pages leave resident memory first,
+     * as ComfyUI frees memory for a VAE decode (the SDXL 1024x1024 workflow's peak).
+     */
+    static void makeRoomForDecode(Object vaeInput, long pixels) {
+        if (Vae.decodeBytesEstimate(pixels) > LARGE_WORK_BYTES) requireVae(vaeInput).manager().releaseIdleMappedPages();
+    }
+
     /** Runs {@code body} with the loaded VAE; the result leaves every scope (the output cache owns it). */
     static Tensor run(Object vaeInput, WithVae body) throws Exception {
         VaeHandle handle = requireVae(vaeInput);
