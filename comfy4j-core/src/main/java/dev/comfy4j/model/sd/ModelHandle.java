@@ -63,9 +63,9 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     /**
      * In float32 the file's fp16 weights stay memory-mapped and each layer widens its own when it runs (the
      * same numbers as ComfyUI's fp32 copy): loads in about a second and keeps the SD1.5 workflow near 2.8 GB,
-     * where a float32 copy needs 3.4 GB more. In bfloat16 a copy made at load costs no more memory than the
-     * mapped fp16 pages it replaces (they are released) and saves converting every weight on every call,
-     * which dominates small latents (bench/README.md, "bfloat16").
+     * where a float32 copy needs 3.4 GB more. In bfloat16 a copy made at each weight's first use costs no more
+     * memory than the mapped fp16 pages it replaces (they are released) and saves converting every weight on
+     * every call, which dominates small latents (bench/README.md, "bfloat16").
      */
     private WeightStorage storage() {
         return manager.precision().unet() == DType.F32 ? WeightStorage.CAST_PER_CALL : WeightStorage.COPY;
@@ -75,9 +75,8 @@ public record ModelHandle(ModelManager manager, Path file, String prefix, ModelA
     public ModelManager.Lease<LoadedComponent<DiffusionModel>> acquire() throws Exception {
         WeightStorage storage = storage();
         DType dtype = manager.precision().unet();
-        // What loading needs beyond the file's pages: a float32 copy doubles the fp16 weights, a bfloat16 one replaces them.
-        double sizeFactor = storage == WeightStorage.COPY && dtype == DType.F32 ? 2.0 : 1.0;
-        return ComponentLoads.acquire(manager, "MODEL", file, prefix, sizeFactor,
+        // One byte held per stored byte either way: float32 uses the fp16 pages in place, a bfloat16 copy replaces them.
+        return ComponentLoads.acquire(manager, "MODEL", file, prefix, 1.0,
                 this, weights -> new DiffusionModel(UNetModel.load(weights, prefix, architecture.unet(),
                         AttentionHeads.forConfig(architecture.unet()), storage, dtype, device.get()),
                         ModelSamplingDiscrete.of(architecture.prediction()), architecture.family()));
