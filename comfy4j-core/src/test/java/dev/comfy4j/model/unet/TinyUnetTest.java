@@ -143,6 +143,33 @@ class TinyUnetTest {
     }
 
     @Test
+    void aBfloat16UnetTakesFloat32ControlResiduals() throws Exception {
+        // A ControlNet computes in float32; its residuals are added in place to the bfloat16 activations.
+        try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16); TensorScope ignored = TensorScope.open();
+                UNetModel f32 = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
+                        WeightStorage.CAST_PER_CALL, Device.CPU);
+                UNetModel bf16 = UNetModel.load(m.stateDict(), m.architecture().unetPrefix(), m.architecture().unet(),
+                        AttentionHeads.forConfig(m.architecture().unet()), WeightStorage.COPY, DType.BF16, Device.CPU)) {
+            Tensor x = randn(30, 1, 4, 16, 16);
+            Tensor t = Tensor.fromFloats(new float[]{500f}, 1);
+            Tensor context = randn(31, 1, 77, m.architecture().unet().contextDim());
+            Tensor plain = f32.forward(x, t, context);
+            Tensor controlled = f32.forward(x, t, context, null, middleResidual(), null);
+            Tensor controlledBf16 = bf16.forward(x, t, context, null, middleResidual(), null);
+            assertThat(RelativeL2.of(controlled, plain)).as("the residual changes the output").isGreaterThan(1e-2);
+            assertThat(controlledBf16.dtype()).isEqualTo(DType.F32);
+            assertThat(RelativeL2.of(controlledBf16, controlled)).isLessThan(2e-2);
+        }
+    }
+
+    /** A float32 residual for the middle block, [1, 1, 1, 1]: it broadcasts to any activation. */
+    private static ControlResiduals middleResidual() {
+        ControlResiduals control = new ControlResiduals();
+        control.list(ControlResiduals.Block.MIDDLE).add(Tensor.fromFloats(new float[]{2f}, 1, 1, 1, 1));
+        return control;
+    }
+
+    @Test
     void bothWeightStoragesGiveTheSameOutput() throws Exception {
         try (TinyUnets.Opened m = TinyUnets.sd1(dir, DType.F16); TensorScope ignored = TensorScope.open()) {
             Tensor x = randn(5, 1, 4, 8, 8);
