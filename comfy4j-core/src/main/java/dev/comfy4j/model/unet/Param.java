@@ -35,7 +35,7 @@ final class Param {
                 Tensor c = copy;
                 if (c == null) {
                     synchronized (this) {
-                        if (copy == null) copy = owner.copyOf(stored);
+                        if (copy == null) copy = owner.copyOf(stored, computeDtype);
                         c = copy;
                     }
                 }

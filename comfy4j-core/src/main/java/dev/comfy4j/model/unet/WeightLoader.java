@@ -76,10 +76,10 @@ final class WeightLoader implements AutoCloseable {
         return new Param(t, computeDtype, device, Param.Use.COPY_ON_FIRST_USE, this);
     }
 
-    /** {@code stored} converted to the compute dtype on the device, owned by this loader; the file's pages under it released. */
-    synchronized Tensor copyOf(Tensor stored) {
+    /** {@code stored} converted to {@code dtype} on the device, owned by this loader; the file's pages under it released. */
+    synchronized Tensor copyOf(Tensor stored, DType dtype) {
         if (closed) throw new IllegalStateException("the " + component + " is closed");
-        Tensor copy = stored.to(device, computeDtype).escapeScope();
+        Tensor copy = stored.to(device, dtype).escapeScope();
         stateDict.releasePages(stored); // the copy replaces the file's pages, which would otherwise stay resident too
         owned.add(copy);
         return copy;
