@@ -27,7 +27,8 @@ import java.util.Arrays;
  * (VmHWM) and the load average before and after.
  *
  * <p>Usage: UnetBench [storage COPY|CAST_PER_CALL] [threads] [calls] [checkpoint]; the checkpoint
- * defaults to the random SD1.5 file of the numeric goldens; {@code -Dcompute=BF16} computes in bfloat16.
+ * defaults to the random SD1.5 file of the numeric goldens; {@code -Dcompute=BF16} computes in bfloat16;
+ * {@code -Dlatent=8} sets the latent's side (64 by default: 512x512 pixels).
  */
 public final class UnetBench {
     private UnetBench() {}
@@ -38,6 +39,7 @@ public final class UnetBench {
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path checkpoint = args.length > 3 ? Path.of(args[3]) : TestCheckpoints.sd15Location();
         DType compute = DType.valueOf(System.getProperty("compute", "F32"));
+        int latent = Integer.getInteger("latent", 64);
         System.out.printf("load average before: %s%n", BenchProcess.loadAverage());
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(true, threads));
         System.out.printf("libtorch %s, %s, %d threads, storage %s, compute %s, OPENBLAS_CORETYPE=%s%n", TorchRuntime.version(), s.device(),
@@ -52,7 +54,7 @@ public final class UnetBench {
                     TensorScope ignored = TensorScope.open()) {
                 System.out.printf("UNet ready in %.2f s (%d MB of weight copies), RSS %d MB%n", (System.nanoTime() - t0) / 1e9,
                         model.byteSize() >> 20, BenchProcess.rssMb());
-                Tensor x = Tensor.randn(g, DType.F32, 1, 4, 64, 64).mul(14.6);
+                Tensor x = Tensor.randn(g, DType.F32, 1, 4, latent, latent).mul(14.6);
                 Tensor cond = Tensor.randn(g, DType.F32, 1, 77, 768);
                 Tensor uncond = Tensor.randn(g, DType.F32, 1, 77, 768);
                 Tensor sigma = Tensor.fromFloats(new float[]{14.614642f}, 1);
@@ -70,8 +72,8 @@ public final class UnetBench {
                     }
                 }
                 Arrays.sort(seconds);
-                System.out.printf("denoiser call 64x64 latent, cfg batch 2: median %.2f s, best %.2f s over %d calls%n",
-                        seconds[calls / 2], seconds[0], calls);
+                System.out.printf("denoiser call %dx%d latent, cfg batch 2: median %.3f s, best %.3f s over %d calls%n",
+                        latent, latent, seconds[calls / 2], seconds[0], calls);
             }
         }
         System.out.printf("peak RSS (VmHWM) %d MB%n", BenchProcess.peakRssMb());

@@ -2,6 +2,7 @@ package dev.comfy4j.model.unet;
 
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Functional;
+import dev.comfy4j.tensor.PackedConvolution;
 import dev.comfy4j.tensor.Tensor;
 import dev.comfy4j.tensor.TensorScope;
 
@@ -15,6 +16,7 @@ final class Conv2d {
     private final long stride;
     private final long padding;
     private final boolean pointwise;
+    private final boolean packable;
 
     Conv2d(WeightLoader w, String name, long in, long out, long kernel, long stride, long padding) {
         this.weight = w.param(name + ".weight", out, in, kernel, kernel);
@@ -22,6 +24,8 @@ final class Conv2d {
         this.stride = stride;
         this.padding = padding;
         this.pointwise = kernel == 1 && stride == 1 && padding == 0;
+        // oneDNN's bfloat16 blocked kernels get a 320 -> 4 conv wrong (rel-L2 0.27), like the NCHW ones below.
+        this.packable = !pointwise && in >= 16 && out >= 16 && !weight.castsOnEveryUse() && PackedConvolution.available();
     }
 
     Tensor forward(Tensor x) {
@@ -47,6 +51,21 @@ final class Conv2d {
             Tensor out = Functional.linear(x.permute(0, 2, 3, 1), w.view(w.size(0), w.size(1)), bias.get());
             return out.permute(0, 3, 1, 2);
         }
+        if (packable && weight.dtype() != DType.F32 && !x.device().isCuda() && usesPackedWeight(x)) {
+            return PackedConvolution.conv2d(x, weight.packed(w -> PackedConvolution.pack(w, stride, padding, x.shape())), bias.get(),
+                    stride, padding);
+        }
         return Functional.conv2d(x, weight.get(), bias.get(), stride, padding);
+    }
+
+    /**
+     * A packed weight saves reordering the weight on every call but reorders the input and output instead:
+     * it pays when the weight is larger than the input (the UNet's deep levels, every level of a small
+     * latent; bench/README.md, "Packed convolution weights").
+     */
+    private boolean usesPackedWeight(Tensor x) {
+        long weightValues = 1;
+        for (long d : weight.shape()) weightValues *= d;
+        return weightValues >= 2 * x.numel();
     }
 }

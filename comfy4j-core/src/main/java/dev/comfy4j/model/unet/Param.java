@@ -3,6 +3,7 @@ package dev.comfy4j.model.unet;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.Tensor;
+import java.util.function.UnaryOperator;
 
 /**
  * One weight of a layer. {@link #get()} returns it in the compute dtype: the stored tensor itself, a
@@ -18,6 +19,7 @@ final class Param {
     private final Use use;
     private final WeightLoader owner;
     private volatile Tensor copy;
+    private volatile Tensor packed;
 
     Param(Tensor stored, DType computeDtype, Device device, Use use, WeightLoader owner) {
         this.stored = stored;
@@ -42,6 +44,27 @@ final class Param {
                 yield c;
             }
         };
+    }
+
+    /**
+     * This weight in the compute dtype transformed once by {@code pack} (a convolution weight in oneDNN's
+     * layout), owned by the model; made from the stored tensor, so a layer that only ever uses this form
+     * holds no plain copy as well.
+     */
+    Tensor packed(UnaryOperator<Tensor> pack) {
+        Tensor p = packed;
+        if (p == null) {
+            synchronized (this) {
+                if (packed == null) packed = owner.packedCopyOf(stored, computeDtype, pack);
+                p = packed;
+            }
+        }
+        return p;
+    }
+
+    /** Whether {@link #get()} converts the stored weight on every call (then packing it once would not pay). */
+    boolean castsOnEveryUse() {
+        return use == Use.CAST_ON_USE;
     }
 
     /** The dtype {@link #get()} returns. */

@@ -4,6 +4,8 @@ import dev.comfy4j.model.StateDict;
 import dev.comfy4j.tensor.DType;
 import dev.comfy4j.tensor.Device;
 import dev.comfy4j.tensor.Tensor;
+import dev.comfy4j.tensor.TensorScope;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,6 +85,18 @@ final class WeightLoader implements AutoCloseable {
         stateDict.releasePages(stored); // the copy replaces the file's pages, which would otherwise stay resident too
         owned.add(copy);
         return copy;
+    }
+
+    /** {@code stored} in {@code dtype} transformed by {@code pack}, owned by this loader; the file's pages under it released. */
+    synchronized Tensor packedCopyOf(Tensor stored, DType dtype, UnaryOperator<Tensor> pack) {
+        if (closed) throw new IllegalStateException("the " + component + " is closed");
+        Tensor packed;
+        try (TensorScope ignored = TensorScope.open()) { // the converted plain weight is a temporary
+            packed = pack.apply(stored.to(device, dtype)).escapeScope();
+        }
+        stateDict.releasePages(stored);
+        owned.add(packed);
+        return packed;
     }
 
     DType computeDtype() {
