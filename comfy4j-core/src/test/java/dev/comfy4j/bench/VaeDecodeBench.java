@@ -15,7 +15,7 @@ import java.nio.file.Path;
 
 /**
  * VAE decode (and encode) at 512x512 on the random SD1.5 checkpoint: wall time per call, RSS and peak
- * RSS (VmHWM). Usage: VaeDecodeBench CHECKPOINT [runs] [threads] [channelsLast] [residentWeights] [encode] [phasedUpsample]
+ * RSS (VmHWM). Usage: VaeDecodeBench CHECKPOINT [runs] [threads] [channelsLast] [residentWeights] [encode] [fusedUpsample]
  */
 public final class VaeDecodeBench {
     private VaeDecodeBench() {}
@@ -27,13 +27,13 @@ public final class VaeDecodeBench {
         boolean channelsLast = args.length <= 3 || Boolean.parseBoolean(args[3]);
         boolean resident = args.length > 4 && Boolean.parseBoolean(args[4]);
         boolean encode = args.length > 5 && Boolean.parseBoolean(args[5]);
-        boolean phased = args.length <= 6 || Boolean.parseBoolean(args[6]);
+        boolean fused = args.length <= 6 || Boolean.parseBoolean(args[6]);
         TorchRuntime.State s = TorchRuntime.start(new RuntimeOptions(false, threads));
-        System.out.printf("threads %d, channelsLast %s, phasedUpsample %s, residentWeights %s; RSS at start %d MB%n", s.threads(), channelsLast, phased,
+        System.out.printf("threads %d, channelsLast %s, fusedUpsample %s, residentWeights %s; RSS at start %d MB%n", s.threads(), channelsLast, fused,
                 resident, BenchProcess.rssMb());
         try (StateDict sd = ModelFiles.loadStateDict(file);
                 Vae vae = new Vae(AutoencoderKL.fromStateDict(sd, AutoencoderKL.CHECKPOINT_PREFIX,
-                        new AutoencoderKL.Options(resident, channelsLast, phased, DType.valueOf(System.getProperty("compute", "F32")))));
+                        new AutoencoderKL.Options(resident, channelsLast, fused, DType.valueOf(System.getProperty("compute", "F32")))));
                 TorchGenerator g = TorchGenerator.cpu(42)) {
             System.out.printf("VAE ready; RSS %d MB%n", BenchProcess.rssMb());
             for (int i = 0; i < runs; i++) {

@@ -29,15 +29,15 @@ public final class AutoencoderKL implements VaeCodec, AutoCloseable {
      * How the model keeps its weights, lays out activations and what it computes in: float32 (ComfyUI's
      * numbers on the CPU) or bfloat16 (about twice as fast where the CPU has AVX-512 BF16; norms stay float32).
      */
-    public record Options(boolean residentWeights, boolean channelsLast, boolean phasedUpsample, DType computeDtype) {
+    public record Options(boolean residentWeights, boolean channelsLast, boolean fusedUpsample, DType computeDtype) {
         public Options {
             if (computeDtype != DType.F32 && computeDtype != DType.BF16) {
                 throw new IllegalArgumentException("the VAE computes in F32 or BF16, not " + computeDtype);
             }
         }
 
-        public Options(boolean residentWeights, boolean channelsLast, boolean phasedUpsample) {
-            this(residentWeights, channelsLast, phasedUpsample, DType.F32);
+        public Options(boolean residentWeights, boolean channelsLast, boolean fusedUpsample) {
+            this(residentWeights, channelsLast, fusedUpsample, DType.F32);
         }
 
         /** What measured fastest within the golden tolerance (see bench/README.md). */
@@ -96,7 +96,7 @@ public final class AutoencoderKL implements VaeCodec, AutoCloseable {
         if (!ldm.containsKey("decoder.conv_in.weight")) {
             throw new IllegalArgumentException("no Stable Diffusion VAE weights (decoder.conv_in.weight is missing)");
         }
-        VaeWeights w = new VaeWeights(ldm, options.residentWeights(), options.phasedUpsample(), options.computeDtype());
+        VaeWeights w = new VaeWeights(ldm, options.residentWeights(), options.fusedUpsample(), options.computeDtype());
         try {
             return new AutoencoderKL(w, options);
         } catch (RuntimeException e) {

@@ -14,14 +14,14 @@ import java.util.Map;
 final class VaeWeights {
     private final Map<String, Tensor> tensors;
     private final boolean resident;
-    private final boolean phasedUpsample;
+    private final boolean fusedUpsample;
     private final DType computeDtype;
     private final List<Param> made = new ArrayList<>();
 
-    VaeWeights(Map<String, Tensor> tensors, boolean resident, boolean phasedUpsample, DType computeDtype) {
+    VaeWeights(Map<String, Tensor> tensors, boolean resident, boolean fusedUpsample, DType computeDtype) {
         this.tensors = tensors;
         this.resident = resident;
-        this.phasedUpsample = phasedUpsample;
+        this.fusedUpsample = fusedUpsample;
         this.computeDtype = computeDtype;
     }
 
@@ -63,7 +63,7 @@ final class VaeWeights {
     Upsample upsample(String convPrefix) {
         Param weight = param(convPrefix + ".weight");
         Param bias = param(convPrefix + ".bias");
-        return new Upsample(new Conv2d(weight, bias, 1, 1), weight, bias, phasedUpsample);
+        return new Upsample(new Conv2d(weight, bias, 1, 1), weight, bias, fusedUpsample);
     }
 
     GroupNorm norm(String prefix) {
