@@ -16,7 +16,9 @@ final class Conv2d {
     private final long stride;
     private final long padding;
     private final boolean pointwise;
+    /** Whether this conv may use a packed weight: reduced precision, a weight converted once, oneDNN present. */
     private final boolean packable;
+    private final long weightValues;
 
     Conv2d(WeightLoader w, String name, long in, long out, long kernel, long stride, long padding) {
         this.weight = w.param(name + ".weight", out, in, kernel, kernel);
@@ -25,7 +27,9 @@ final class Conv2d {
         this.padding = padding;
         this.pointwise = kernel == 1 && stride == 1 && padding == 0;
         // oneDNN's bfloat16 blocked kernels get a 320 -> 4 conv wrong (rel-L2 0.27), like the NCHW ones below.
-        this.packable = !pointwise && in >= 16 && out >= 16 && !weight.castsOnEveryUse() && PackedConvolution.available();
+        this.packable = !pointwise && in >= 16 && out >= 16 && weight.dtype() != DType.F32 && !weight.castsOnEveryUse()
+                && PackedConvolution.available();
+        this.weightValues = out * in * kernel * kernel;
     }
 
     Tensor forward(Tensor x) {
@@ -51,7 +55,7 @@ final class Conv2d {
             Tensor out = Functional.linear(x.permute(0, 2, 3, 1), w.view(w.size(0), w.size(1)), bias.get());
             return out.permute(0, 3, 1, 2);
         }
-        if (packable && weight.dtype() != DType.F32 && !x.device().isCuda() && usesPackedWeight(x)) {
+        if (packable && !x.device().isCuda() && usesPackedWeight(x)) {
             return PackedConvolution.conv2d(x, weight.packed(w -> PackedConvolution.pack(w, stride, padding, x.shape())), bias.get(),
                     stride, padding);
         }
@@ -64,8 +68,6 @@ final class Conv2d {
      * latent; bench/README.md, "Packed convolution weights").
      */
     private boolean usesPackedWeight(Tensor x) {
-        long weightValues = 1;
-        for (long d : weight.shape()) weightValues *= d;
         return weightValues >= 2 * x.numel();
     }
 }
